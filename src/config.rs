@@ -1,0 +1,273 @@
+//! All settings in one struct: defaults, then a TOML file, then `WARTA_*`
+//! environment variables for the few an operator sets per process.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("setting {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Shown in the kicker, titles and prompts.
+    pub site_name: String,
+    /// Upper-case form used in datelines ("JAKARTA, WARTA - ").
+    pub dateline_name: Option<String>,
+    /// The membership's name; defaults to "<site_name>+".
+    pub membership_name: Option<String>,
+    /// Default interface language: "id" or "en".
+    pub locale: String,
+    /// IANA zone the site's times are shown in.
+    pub time_zone: String,
+    /// Absolute base for canonical URLs and links that leave the site.
+    pub base_url: String,
+    /// Directory whose templates/, static/ and locales/ override the built-in theme.
+    pub theme_dir: Option<PathBuf>,
+    pub articles_per_page: i64,
+    pub latest_count: i64,
+    pub ads: Vec<AdSlot>,
+    pub plans: Vec<Plan>,
+}
+
+/// A house ad in a named slot. Slots: "top", "in_article", "sidebar", "sticky".
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdSlot {
+    pub slot: String,
+    pub image: String,
+    pub link: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub id: String,
+    pub name: String,
+    pub price_idr: u64,
+    /// "month", "year" or "pass".
+    pub period: String,
+    #[serde(default)]
+    pub days: Option<u32>,
+    #[serde(default)]
+    pub benefits: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            site_name: "Warta".into(),
+            dateline_name: None,
+            membership_name: None,
+            locale: "id".into(),
+            time_zone: "Asia/Jakarta".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            theme_dir: None,
+            articles_per_page: 12,
+            latest_count: 10,
+            ads: default_ads(),
+            plans: default_plans(),
+        }
+    }
+}
+
+fn default_ads() -> Vec<AdSlot> {
+    let ad = |slot: &str, image: &str, w, h| AdSlot {
+        slot: slot.into(),
+        image: image.into(),
+        link: "/plus".into(),
+        alt: "Iklan".into(),
+        width: w,
+        height: h,
+    };
+    vec![
+        ad("top", "/static/ads/leaderboard.svg", 728, 90),
+        ad("in_article", "/static/ads/rectangle.svg", 300, 250),
+        ad("sidebar", "/static/ads/rectangle.svg", 300, 250),
+        ad("sticky", "/static/ads/sticky.svg", 320, 50),
+    ]
+}
+
+fn default_plans() -> Vec<Plan> {
+    vec![
+        Plan {
+            id: "monthly".into(),
+            name: "Bulanan".into(),
+            price_idr: 30_000,
+            period: "month".into(),
+            days: None,
+            benefits: vec![],
+        },
+        Plan {
+            id: "yearly".into(),
+            name: "Tahunan".into(),
+            price_idr: 300_000,
+            period: "year".into(),
+            days: None,
+            benefits: vec![],
+        },
+        Plan {
+            id: "pass30".into(),
+            name: "Pass 30 hari".into(),
+            price_idr: 35_000,
+            period: "pass".into(),
+            days: Some(30),
+            benefits: vec![],
+        },
+    ]
+}
+
+impl Config {
+    /// Defaults, then `file` if given, then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut cfg = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                toml::from_str::<Config>(&text).map_err(|e| ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?
+            }
+            None => Config::default(),
+        };
+        cfg.apply_env(|k| std::env::var(k).ok());
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) {
+        if let Some(v) = get("WARTA_SITE_NAME") {
+            self.site_name = v;
+        }
+        if let Some(v) = get("WARTA_MEMBERSHIP_NAME") {
+            self.membership_name = Some(v);
+        }
+        if let Some(v) = get("WARTA_LOCALE") {
+            self.locale = v;
+        }
+        if let Some(v) = get("WARTA_TIME_ZONE") {
+            self.time_zone = v;
+        }
+        if let Some(v) = get("WARTA_BASE_URL") {
+            self.base_url = v;
+        }
+        if let Some(v) = get("WARTA_THEME_DIR") {
+            self.theme_dir = Some(v.into());
+        }
+    }
+
+    pub fn validate(&mut self) -> Result<(), ConfigError> {
+        if self.site_name.trim().is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "site_name",
+                message: "must not be empty".into(),
+            });
+        }
+        if !crate::render::i18n::LOCALES.contains(&self.locale.as_str()) {
+            return Err(ConfigError::Invalid {
+                key: "locale",
+                message: format!("{:?} is not one of id, en", self.locale),
+            });
+        }
+        crate::domain::time::SiteZone::new(&self.time_zone).map_err(|e| {
+            ConfigError::Invalid {
+                key: "time_zone",
+                message: e.to_string(),
+            }
+        })?;
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                key: "base_url",
+                message: "must start with http:// or https://".into(),
+            });
+        }
+        self.base_url = self.base_url.trim_end_matches('/').to_string();
+        if self.articles_per_page < 1 || self.articles_per_page > 100 {
+            return Err(ConfigError::Invalid {
+                key: "articles_per_page",
+                message: "must be between 1 and 100".into(),
+            });
+        }
+        for ad in &self.ads {
+            if !["top", "in_article", "sidebar", "sticky"].contains(&ad.slot.as_str()) {
+                return Err(ConfigError::Invalid {
+                    key: "ads",
+                    message: format!("unknown slot {:?}", ad.slot),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn membership_name(&self) -> String {
+        self.membership_name
+            .clone()
+            .unwrap_or_else(|| format!("{}+", self.site_name))
+    }
+
+    pub fn dateline_name(&self) -> String {
+        self.dateline_name
+            .clone()
+            .unwrap_or_else(|| self.site_name.to_uppercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_derive_from_the_site_name() {
+        let c = Config {
+            site_name: "Kabar Kita".into(),
+            ..Config::default()
+        };
+        assert_eq!(c.membership_name(), "Kabar Kita+");
+        assert_eq!(c.dateline_name(), "KABAR KITA");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "WARTA_SITE_NAME").then(|| "Lain".to_string()));
+        assert_eq!(c.site_name, "Lain");
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let mut c = Config {
+            time_zone: "Nowhere/City".into(),
+            ..Config::default()
+        };
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("time_zone"), "{e}");
+        let mut c = Config {
+            locale: "fr".into(),
+            ..Config::default()
+        };
+        assert!(c.validate().unwrap_err().to_string().contains("locale"));
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let e = toml::from_str::<Config>("site_nmae = \"x\"").unwrap_err();
+        assert!(e.to_string().contains("site_nmae"));
+    }
+}

@@ -1,0 +1,349 @@
+//! The demo newsroom: fictional, original Indonesian news written for the
+//! project (demo/content.json), loaded into an empty store with times
+//! relative to now so "latest" always reads as latest.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::domain::{Access, Block, Contributor, Image, Role, Section};
+use crate::store::{ContentBundle, Counts, NewArticle, NewComment, NewVideo, Store, StoreError};
+
+const CONTENT: &str = include_str!("../demo/content.json");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the store already holds {0} articles; the demo loads only into an empty store")]
+    NotEmpty(i64),
+    #[error("demo content is malformed: {0}")]
+    Content(String),
+    #[error("cannot write demo images under {path}: {source}")]
+    Media {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Deserialize)]
+struct DemoFile {
+    sections: Vec<Section>,
+    contributors: Vec<Contributor>,
+    videos: Vec<DemoVideo>,
+    articles: Vec<DemoArticle>,
+}
+
+#[derive(Deserialize)]
+struct DemoVideo {
+    slug: String,
+    title: String,
+    section: String,
+    duration_secs: u32,
+    description: String,
+    hours_ago: f64,
+}
+
+#[derive(Deserialize)]
+struct DemoCredit {
+    slug: String,
+    role: Role,
+}
+
+#[derive(Deserialize)]
+struct DemoComment {
+    author: String,
+    text: String,
+    minutes_after: i64,
+}
+
+#[derive(Deserialize)]
+struct DemoArticle {
+    slug: String,
+    headline: String,
+    subheadline: Option<String>,
+    summary: Option<String>,
+    section: String,
+    dateline: Option<String>,
+    contributors: Vec<DemoCredit>,
+    #[serde(default)]
+    sources: Vec<String>,
+    hours_ago: f64,
+    updated_hours_ago: Option<f64>,
+    body: Vec<DemoBlock>,
+    #[serde(default)]
+    comments: Vec<DemoComment>,
+}
+
+/// Demo body blocks: like `Block`, but images are generated and read-also
+/// links name their target by slug only.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum DemoBlock {
+    Paragraph { text: String },
+    Heading { text: String },
+    Quote { text: String, cite: Option<String> },
+    List { ordered: bool, items: Vec<String> },
+    Image { caption: String, credit: String },
+    Video { video: String },
+    ReadAlso { slug: String },
+    PageBreak,
+}
+
+/// Load the demo into `store`, writing its generated images under
+/// `data_dir/media/demo`. Refuses a store that already has articles.
+pub async fn load(store: &dyn Store, data_dir: &Path, now: i64) -> Result<Counts, DemoError> {
+    let existing = store.counts().await?.articles;
+    if existing > 0 {
+        return Err(DemoError::NotEmpty(existing));
+    }
+    let file: DemoFile =
+        serde_json::from_str(CONTENT).map_err(|e| DemoError::Content(e.to_string()))?;
+    let (bundle, images) = bundle(&file, now)?;
+    let dir = data_dir.join("media").join("demo");
+    std::fs::create_dir_all(&dir).map_err(|source| DemoError::Media {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for (name, svg) in images {
+        let p = dir.join(name);
+        std::fs::write(&p, svg).map_err(|source| DemoError::Media {
+            path: p.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(store.load_bundle(&bundle).await?)
+}
+
+fn ago(now: i64, hours: f64) -> i64 {
+    now - (hours * 3600.0).round() as i64
+}
+
+type Images = Vec<(String, String)>;
+
+fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> {
+    let section = |slug: &str| {
+        f.sections
+            .iter()
+            .find(|s| s.slug == slug)
+            .cloned()
+            .ok_or_else(|| DemoError::Content(format!("unknown section {slug}")))
+    };
+    let headline_of = |slug: &str| {
+        f.articles
+            .iter()
+            .find(|a| a.slug == slug)
+            .map(|a| a.headline.clone())
+            .ok_or_else(|| DemoError::Content(format!("read_also to unknown article {slug}")))
+    };
+    let mut images = Vec::new();
+    let mut videos = Vec::new();
+    for (i, v) in f.videos.iter().enumerate() {
+        let s = section(&v.section)?;
+        let thumb = format!("video-{}.svg", v.slug);
+        images.push((thumb.clone(), placeholder_svg(&v.title, &s.name, i, true)));
+        videos.push(NewVideo {
+            slug: v.slug.clone(),
+            title: v.title.clone(),
+            description: v.description.clone(),
+            // Demo videos have no footage of their own; the source is an
+            // address a real newsroom would replace with its player or file.
+            source_url: format!("https://video.example.org/{}.mp4", v.slug),
+            thumbnail: format!("/media/demo/{thumb}"),
+            duration_secs: v.duration_secs,
+            section: v.section.clone(),
+            published_at: ago(now, v.hours_ago),
+        });
+    }
+    let mut articles = Vec::new();
+    for (i, a) in f.articles.iter().enumerate() {
+        let s = section(&a.section)?;
+        let mut credits = Vec::new();
+        for c in &a.contributors {
+            let person = f
+                .contributors
+                .iter()
+                .find(|p| p.slug == c.slug)
+                .cloned()
+                .ok_or_else(|| DemoError::Content(format!("unknown contributor {}", c.slug)))?;
+            credits.push((person, c.role));
+        }
+        let name = format!("{}.svg", a.slug);
+        images.push((name.clone(), placeholder_svg(&a.headline, &s.name, i, false)));
+        let featured = Image {
+            src: format!("/media/demo/{name}"),
+            alt: a.headline.clone(),
+            caption: None,
+            credit: None,
+            width: Some(1200),
+            height: Some(675),
+        };
+        let mut body = Vec::new();
+        let mut n_img = 0;
+        for b in &a.body {
+            body.push(match b {
+                DemoBlock::Paragraph { text } => Block::Paragraph { text: text.clone() },
+                DemoBlock::Heading { text } => Block::Heading { text: text.clone() },
+                DemoBlock::Quote { text, cite } => Block::Quote {
+                    text: text.clone(),
+                    cite: cite.clone(),
+                },
+                DemoBlock::List { ordered, items } => Block::List {
+                    ordered: *ordered,
+                    items: items.clone(),
+                },
+                DemoBlock::Image { caption, credit } => {
+                    n_img += 1;
+                    let file = format!("{}-{n_img}.svg", a.slug);
+                    images.push((file.clone(), placeholder_svg(caption, &s.name, i + n_img, false)));
+                    Block::Image(Image {
+                        src: format!("/media/demo/{file}"),
+                        alt: caption.clone(),
+                        caption: Some(caption.clone()),
+                        credit: Some(credit.clone()),
+                        width: Some(1200),
+                        height: Some(675),
+                    })
+                }
+                DemoBlock::Video { video } => Block::Video {
+                    video: video.clone(),
+                },
+                DemoBlock::ReadAlso { slug } => Block::ReadAlso {
+                    title: headline_of(slug)?,
+                    slug: Some(slug.clone()),
+                },
+                DemoBlock::PageBreak => Block::PageBreak,
+            });
+        }
+        let published_at = ago(now, a.hours_ago);
+        articles.push(NewArticle {
+            slug: a.slug.clone(),
+            headline: a.headline.clone(),
+            subheadline: a.subheadline.clone(),
+            summary: a.summary.clone(),
+            section: s,
+            credits,
+            sources: a.sources.clone(),
+            dateline: a.dateline.clone(),
+            published_at,
+            updated_at: a.updated_hours_ago.map(|h| ago(now, h)),
+            body,
+            featured_image: Some(featured),
+            access: Access::Public,
+            comments: a
+                .comments
+                .iter()
+                .map(|c| NewComment {
+                    author: c.author.clone(),
+                    body: c.text.clone(),
+                    created_at: (published_at + c.minutes_after * 60).min(now),
+                })
+                .collect(),
+        });
+    }
+    Ok((
+        ContentBundle {
+            sections: f.sections.clone(),
+            contributors: f.contributors.clone(),
+            videos,
+            articles,
+        },
+        images,
+    ))
+}
+
+const PALETTE: [(&str, &str); 6] = [
+    ("#0b3d5c", "#1f7a8c"),
+    ("#5c1a0b", "#b5451b"),
+    ("#1b4d2b", "#3f8f4f"),
+    ("#3b1f5c", "#7048a8"),
+    ("#5c4a0b", "#b58f1b"),
+    ("#263238", "#546e7a"),
+];
+
+/// A generated stand-in for a news photo: a gradient with the section name
+/// and the start of the headline, so thumbnails are told apart at a glance.
+fn placeholder_svg(title: &str, section: &str, seed: usize, video: bool) -> String {
+    let (a, b) = PALETTE[seed % PALETTE.len()];
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for w in title.split_whitespace() {
+        if cur.chars().count() + w.chars().count() > 28 && !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    lines.push(cur);
+    lines.truncate(3);
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            format!(
+                "<text x=\"60\" y=\"{}\" font-family=\"sans-serif\" font-size=\"54\" font-weight=\"700\" fill=\"#fff\">{}</text>",
+                420 + i * 70,
+                esc(l)
+            )
+        })
+        .collect();
+    let play = if video {
+        "<circle cx=\"600\" cy=\"250\" r=\"90\" fill=\"#000\" fill-opacity=\".45\"/><path d=\"M570 200 L570 300 L655 250 Z\" fill=\"#fff\"/>"
+    } else {
+        ""
+    };
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1200 675\" width=\"1200\" height=\"675\">\
+<defs><linearGradient id=\"g\" x1=\"0\" y1=\"0\" x2=\"1\" y2=\"1\"><stop offset=\"0\" stop-color=\"{a}\"/><stop offset=\"1\" stop-color=\"{b}\"/></linearGradient></defs>\
+<rect width=\"1200\" height=\"675\" fill=\"url(#g)\"/>{play}\
+<text x=\"60\" y=\"110\" font-family=\"sans-serif\" font-size=\"40\" fill=\"#fff\" fill-opacity=\".8\">{}</text>{text}</svg>",
+        esc(&section.to_uppercase())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_content_meets_the_promised_amounts() {
+        let f: DemoFile = serde_json::from_str(CONTENT).unwrap();
+        let (b, images) = bundle(&f, 2_000_000_000).unwrap();
+        assert!(b.articles.len() >= 40);
+        assert!(b.sections.len() >= 5);
+        assert!(b.contributors.len() >= 6);
+        assert!(b.videos.len() >= 6);
+        let paged = b
+            .articles
+            .iter()
+            .filter(|a| a.body.iter().any(Block::is_page_break))
+            .count();
+        assert!(paged >= 3);
+        assert!(b.articles.iter().filter(|a| !a.sources.is_empty()).count() >= 3);
+        assert!(
+            b.articles
+                .iter()
+                .any(|a| a.body.iter().any(|x| matches!(x, Block::ReadAlso { .. })))
+        );
+        assert!(b.articles.iter().filter(|a| !a.comments.is_empty()).count() >= 3);
+        let times: std::collections::BTreeSet<i64> =
+            b.articles.iter().map(|a| a.published_at).collect();
+        assert_eq!(times.len(), b.articles.len(), "publication times are distinct");
+        assert!(images.len() > b.articles.len());
+    }
+
+    #[test]
+    fn placeholder_images_escape_their_text() {
+        let svg = placeholder_svg("A <b> & \"c\"", "Tekno", 0, false);
+        assert!(svg.contains("A &lt;b&gt; &amp; &quot;c&quot;"));
+        assert!(!svg.contains("<b>"));
+    }
+}

@@ -1,0 +1,108 @@
+//! Splitting a long article into pages at editor-set breaks, and reading
+//! the `?page=` a reader asked for.
+
+use super::article::Block;
+
+/// The body split at page breaks; empty pages (a break at the very start or
+/// end, or two in a row) are dropped so "Halaman 2" is never blank.
+pub fn split_pages(body: &[Block]) -> Vec<&[Block]> {
+    body.split(Block::is_page_break)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageChoice {
+    /// 1-based.
+    One(usize),
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    #[error("page is not a number")]
+    NotANumber,
+    #[error("page {0} does not exist")]
+    OutOfRange(usize),
+}
+
+/// Read `?page=`: absent means page 1, "all" the whole article.
+pub fn parse_page(raw: Option<&str>, pages: usize) -> Result<PageChoice, PageError> {
+    let Some(raw) = raw else {
+        return Ok(PageChoice::One(1));
+    };
+    if raw.eq_ignore_ascii_case("all") {
+        return Ok(PageChoice::All);
+    }
+    let n: usize = raw.trim().parse().map_err(|_| PageError::NotANumber)?;
+    if n == 0 || n > pages.max(1) {
+        return Err(PageError::OutOfRange(n));
+    }
+    Ok(PageChoice::One(n))
+}
+
+/// Page numbers for a list page (section, author): total pages for `total`
+/// items at `per_page`, at least one.
+pub fn page_count(total: i64, per_page: i64) -> usize {
+    if total <= 0 || per_page <= 0 {
+        1
+    } else {
+        ((total + per_page - 1) / per_page) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(t: &str) -> Block {
+        Block::Paragraph { text: t.into() }
+    }
+
+    #[test]
+    fn splits_at_breaks_and_drops_empty_pages() {
+        let body = vec![
+            Block::PageBreak,
+            p("a"),
+            p("b"),
+            Block::PageBreak,
+            Block::PageBreak,
+            p("c"),
+            Block::PageBreak,
+        ];
+        let pages = split_pages(&body);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0], &[p("a"), p("b")]);
+        assert_eq!(pages[1], &[p("c")]);
+    }
+
+    #[test]
+    fn an_article_without_breaks_is_one_page() {
+        let body = vec![p("a"), p("b")];
+        assert_eq!(split_pages(&body).len(), 1);
+        assert_eq!(split_pages(&[]).len(), 0);
+    }
+
+    #[test]
+    fn page_parameter() {
+        assert_eq!(parse_page(None, 3), Ok(PageChoice::One(1)));
+        assert_eq!(parse_page(Some("2"), 3), Ok(PageChoice::One(2)));
+        assert_eq!(parse_page(Some("all"), 3), Ok(PageChoice::All));
+        assert_eq!(parse_page(Some("ALL"), 1), Ok(PageChoice::All));
+        assert_eq!(parse_page(Some("0"), 3), Err(PageError::OutOfRange(0)));
+        assert_eq!(parse_page(Some("4"), 3), Err(PageError::OutOfRange(4)));
+        assert_eq!(parse_page(Some("dua"), 3), Err(PageError::NotANumber));
+        assert_eq!(parse_page(Some("-1"), 3), Err(PageError::NotANumber));
+        assert_eq!(
+            parse_page(Some("99999999999999999999999"), 3),
+            Err(PageError::NotANumber)
+        );
+    }
+
+    #[test]
+    fn list_page_counts() {
+        assert_eq!(page_count(0, 10), 1);
+        assert_eq!(page_count(10, 10), 1);
+        assert_eq!(page_count(11, 10), 2);
+    }
+}

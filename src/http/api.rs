@@ -1,0 +1,135 @@
+//! The Content API, read side: published articles as JSON.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::view::article_path;
+use crate::domain::time::rfc3339_utc;
+use crate::domain::{Article, Block};
+use crate::error::{ApiError, AppError};
+use crate::store::ArticleQuery;
+
+const OPENAPI: &str = include_str!("../../api/openapi.json");
+pub const MAX_LIMIT: i64 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/articles", get(list))
+        .route("/articles/{slug}", get(one))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError(AppError::NotFound) })
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+fn int_param(params: &HashMap<String, String>, name: &str, default: i64, max: i64) -> Result<i64, ApiError> {
+    match params.get(name) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError(AppError::BadRequest(format!(
+                "{name} must be a whole number from 1 to {max}"
+            )))),
+        },
+    }
+}
+
+async fn list(State(app): State<AppState>, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+    let limit = int_param(&params, "limit", 20, MAX_LIMIT)?;
+    let page = int_param(&params, "page", 1, 100_000)?;
+    let section = params.get("section").filter(|s| !s.is_empty()).cloned();
+    if let Some(s) = &section
+        && app.store.section(s).await?.is_none()
+    {
+        return Err(ApiError(AppError::BadRequest(format!("unknown section {s:?}"))));
+    }
+    let now = app.clock.now();
+    let listing = app
+        .store
+        .articles(&ArticleQuery {
+            section: section.clone(),
+            limit,
+            offset: (page - 1) * limit,
+            now,
+            ..Default::default()
+        })
+        .await?;
+    let mut articles = Vec::with_capacity(listing.items.len());
+    for s in listing.items {
+        if let Some(a) = app.store.article(&s.slug, now).await? {
+            articles.push(article_json(&app, &a).await?);
+        }
+    }
+    Ok(Json(json!({
+        "articles": articles,
+        "page": page,
+        "limit": limit,
+        "total": listing.total,
+    })))
+}
+
+async fn one(State(app): State<AppState>, Path(slug): Path<String>) -> Result<Json<Value>, ApiError> {
+    let a = app
+        .store
+        .article(&slug, app.clock.now())
+        .await?
+        .ok_or(ApiError(AppError::NotFound))?;
+    Ok(Json(article_json(&app, &a).await?))
+}
+
+/// The Content API's article shape (a contract: see api/openapi.json).
+pub async fn article_json(app: &AppState, a: &Article) -> Result<Value, ApiError> {
+    let slugs: Vec<String> = a
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let refs = app.store.article_refs(&slugs, app.clock.now()).await?;
+    let base = &app.cfg.base_url;
+    let body: Vec<Value> = a
+        .body
+        .iter()
+        .map(|b| match b {
+            Block::ReadAlso { title, slug } => {
+                match slug.as_ref().and_then(|s| refs.get(s)) {
+                    Some(r) => json!({
+                        "type": "read_also",
+                        "title": r.headline,
+                        "slug": r.slug,
+                        "url": format!("{base}{}", article_path(&r.section_slug, &r.slug)),
+                    }),
+                    None => json!({ "type": "read_also", "title": title }),
+                }
+            }
+            other => serde_json::to_value(other).expect("blocks serialize"),
+        })
+        .collect();
+    Ok(json!({
+        "slug": a.slug,
+        "url": format!("{base}{}", article_path(&a.section.slug, &a.slug)),
+        "title": a.headline,
+        "subtitle": a.subheadline,
+        "summary": a.summary,
+        "section": { "slug": a.section.slug, "name": a.section.name },
+        "published_at": rfc3339_utc(a.published_at),
+        "updated_at": a.updated_at.map(rfc3339_utc),
+        "contributors": a.byline().iter().map(|c| json!({ "name": c.name, "slug": c.slug, "role": c.role })).collect::<Vec<_>>(),
+        "sources": a.sources,
+        "dateline": a.dateline,
+        "featured_image": a.featured_image,
+        "body": body,
+        "access": a.access,
+    }))
+}

@@ -1,0 +1,39 @@
+//! Error pages in the reader's language. Handlers only say which error
+//! happened (`AppError` puts an `ErrorPage` on the response); this layer,
+//! which knows the reader, renders it.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use super::view::{Chrome, reader_locale};
+use crate::error::ErrorPage;
+
+pub async fn render_error_pages(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let locale = reader_locale(&app, req.uri().query(), req.headers());
+    let res = next.run(req).await;
+    let Some(page) = res.extensions().get::<ErrorPage>().copied() else {
+        return res;
+    };
+    let chrome = match Chrome::build(&app, locale, "/").await {
+        Ok(c) => c,
+        Err(_) => Chrome::minimal(&app, locale),
+    };
+    let key = page.key();
+    let ctx = crate::view! {
+        site => &chrome,
+        t => &*chrome.t,
+        code => key,
+        title => chrome.t.get(&format!("error_{key}_title")),
+        text => chrome.t.get(&format!("error_{key}_text")),
+    };
+    match app.views.render("error.html", ctx) {
+        Ok(html) => (page.status(), Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (page.status(), chrome.t.get(&format!("error_{key}_title")).cloned().unwrap_or_default())
+                .into_response()
+        }
+    }
+}

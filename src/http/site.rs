@@ -1,0 +1,340 @@
+//! Reader-facing pages. Each handler fetches, builds a view model and
+//! renders one template.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::view::{Chrome, Pager, Teaser, VideoCard, page_url, reader_locale};
+use super::{AppState, article_page};
+use crate::domain::pagination::page_count;
+use crate::domain::slug;
+use crate::error::AppError;
+use crate::store::{ArticleQuery, VideoQuery};
+
+type Params = Query<HashMap<String, String>>;
+
+async fn chrome(app: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Chrome, AppError> {
+    let locale = reader_locale(app, uri.query(), headers);
+    Chrome::build(app, locale, uri.path()).await
+}
+
+/// A rendered page. When the reader switched language with `?lang=`, the
+/// choice is remembered in a cookie.
+fn page(app: &AppState, uri: &Uri, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
+    let html = app.views.render(name, ctx)?;
+    let mut res = Html(html).into_response();
+    if let Some(q) = uri.query()
+        && let Some(l) = q
+            .split('&')
+            .find_map(|p| p.strip_prefix("lang="))
+            .and_then(crate::render::i18n::supported)
+        && let Ok(v) = HeaderValue::from_str(&format!("lang={l}; Path=/; Max-Age=31536000; SameSite=Lax"))
+    {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+/// `?page=` of a list page: 1 when absent; anything else that is not a
+/// page of the list is a 404.
+fn list_page(params: &HashMap<String, String>) -> Result<usize, AppError> {
+    match params.get("page") {
+        None => Ok(1),
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(AppError::NotFound),
+        },
+    }
+}
+
+pub async fn home(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response, AppError> {
+    let c = chrome(&app, &uri, &headers).await?;
+    let now = app.clock.now();
+    let latest: Vec<Teaser> = app
+        .store
+        .articles(&ArticleQuery {
+            limit: 13,
+            now,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .into_iter()
+        .map(Teaser::from)
+        .collect();
+    let mut latest = latest.into_iter();
+    let lead = latest.next();
+    let latest: Vec<Teaser> = latest.collect();
+    let mut blocks = Vec::new();
+    for s in &c.sections {
+        let items: Vec<Teaser> = app
+            .store
+            .articles(&ArticleQuery {
+                section: Some(s.slug.clone()),
+                limit: 4,
+                now,
+                ..Default::default()
+            })
+            .await?
+            .items
+            .into_iter()
+            .map(Teaser::from)
+            .collect();
+        if !items.is_empty() {
+            blocks.push(crate::view! { section => s, url => format!("/{}", s.slug), items => items });
+        }
+    }
+    let videos: Vec<VideoCard> = app
+        .store
+        .videos(&VideoQuery {
+            limit: 4,
+            now,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .into_iter()
+        .map(VideoCard::from)
+        .collect();
+    let canonical = format!("{}/", app.cfg.base_url);
+    page(
+        &app,
+        &uri,
+        "home.html",
+        crate::view! { site => &c, t => &*c.t, lead, latest, blocks, videos, canonical },
+    )
+}
+
+pub async fn section(
+    State(app): State<AppState>,
+    Path(slug_param): Path<String>,
+    Query(params): Params,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if !slug::is_valid(&slug_param) {
+        return Err(AppError::NotFound);
+    }
+    let Some(section) = app.store.section(&slug_param).await? else {
+        return Err(AppError::NotFound);
+    };
+    let n = list_page(&params)?;
+    let per = app.cfg.articles_per_page;
+    let listing = app
+        .store
+        .articles(&ArticleQuery {
+            section: Some(section.slug.clone()),
+            limit: per,
+            offset: (n as i64 - 1) * per,
+            now: app.clock.now(),
+            ..Default::default()
+        })
+        .await?;
+    let pages = page_count(listing.total, per);
+    if n > pages {
+        return Err(AppError::NotFound);
+    }
+    let base = format!("/{}", section.slug);
+    let pager = (pages > 1).then(|| Pager::new(n, pages, |k| page_url(&base, k)));
+    let canonical = format!("{}{}", app.cfg.base_url, page_url(&base, n));
+    let items: Vec<Teaser> = listing.items.into_iter().map(Teaser::from).collect();
+    let c = chrome(&app, &uri, &headers).await?;
+    let title = c.tr("section_title").replace("{name}", &section.name);
+    page(
+        &app,
+        &uri,
+        "section.html",
+        crate::view! { site => &c, t => &*c.t, section, title, items, pager, canonical, page => n },
+    )
+}
+
+pub async fn author(
+    State(app): State<AppState>,
+    Path(slug_param): Path<String>,
+    Query(params): Params,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some(person) = app.store.contributor(&slug_param).await? else {
+        return Err(AppError::NotFound);
+    };
+    let n = list_page(&params)?;
+    let per = app.cfg.articles_per_page;
+    let listing = app
+        .store
+        .articles(&ArticleQuery {
+            contributor: Some(person.slug.clone()),
+            limit: per,
+            offset: (n as i64 - 1) * per,
+            now: app.clock.now(),
+            ..Default::default()
+        })
+        .await?;
+    let pages = page_count(listing.total, per);
+    if n > pages {
+        return Err(AppError::NotFound);
+    }
+    let base = format!("/author/{}", person.slug);
+    let pager = (pages > 1).then(|| Pager::new(n, pages, |k| page_url(&base, k)));
+    let canonical = format!("{}{}", app.cfg.base_url, page_url(&base, n));
+    let items: Vec<Teaser> = listing.items.into_iter().map(Teaser::from).collect();
+    let c = chrome(&app, &uri, &headers).await?;
+    let title = c.tr("author_title").replace("{name}", &person.name);
+    page(
+        &app,
+        &uri,
+        "author.html",
+        crate::view! { site => &c, t => &*c.t, person, title, items, pager, canonical, total => listing.total },
+    )
+}
+
+pub async fn article(
+    State(app): State<AppState>,
+    Path((section_slug, slug_param)): Path<(String, String)>,
+    Query(params): Params,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some(article) = app.store.article(&slug_param, app.clock.now()).await? else {
+        return Err(AppError::NotFound);
+    };
+    if article.section.slug != section_slug {
+        // The story moved section, or the link was mistyped: one address per story.
+        let mut to = super::view::article_path(&article.section.slug, &article.slug);
+        if let Some(q) = uri.query() {
+            to = format!("{to}?{q}");
+        }
+        return Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response());
+    }
+    let c = chrome(&app, &uri, &headers).await?;
+    let view = article_page::build(&app, &c, article, params.get("page").map(String::as_str)).await?;
+    page(&app, &uri, "article.html", crate::view! { site => &c, t => &*c.t, article => view })
+}
+
+pub async fn videos(
+    State(app): State<AppState>,
+    Query(params): Params,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let n = list_page(&params)?;
+    let per = app.cfg.articles_per_page;
+    let listing = app
+        .store
+        .videos(&VideoQuery {
+            limit: per,
+            offset: (n as i64 - 1) * per,
+            now: app.clock.now(),
+            ..Default::default()
+        })
+        .await?;
+    let pages = page_count(listing.total, per);
+    if n > pages {
+        return Err(AppError::NotFound);
+    }
+    let pager = (pages > 1).then(|| Pager::new(n, pages, |k| page_url("/video", k)));
+    let items: Vec<VideoCard> = listing.items.into_iter().map(VideoCard::from).collect();
+    let canonical = format!("{}{}", app.cfg.base_url, page_url("/video", n));
+    let c = chrome(&app, &uri, &headers).await?;
+    page(
+        &app,
+        &uri,
+        "videos.html",
+        crate::view! { site => &c, t => &*c.t, items, pager, canonical },
+    )
+}
+
+pub async fn video(
+    State(app): State<AppState>,
+    Path(slug_param): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let now = app.clock.now();
+    let Some(v) = app.store.video(&slug_param, now).await? else {
+        return Err(AppError::NotFound);
+    };
+    let more: Vec<VideoCard> = app
+        .store
+        .videos(&VideoQuery {
+            exclude_id: Some(v.id),
+            limit: 4,
+            now,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .into_iter()
+        .map(VideoCard::from)
+        .collect();
+    let canonical = format!("{}/video/{}", app.cfg.base_url, v.slug);
+    let video = VideoCard::from(v);
+    let c = chrome(&app, &uri, &headers).await?;
+    page(
+        &app,
+        &uri,
+        "video.html",
+        crate::view! { site => &c, t => &*c.t, video, more, canonical },
+    )
+}
+
+pub async fn plans(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response, AppError> {
+    let c = chrome(&app, &uri, &headers).await?;
+    let plans = &app.cfg.plans;
+    let canonical = format!("{}/plus", app.cfg.base_url);
+    page(&app, &uri, "plans.html", crate::view! { site => &c, t => &*c.t, plans, canonical })
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+pub async fn static_file(State(app): State<AppState>, Path(name): Path<String>) -> Response {
+    let Some(asset) = app.views.assets.get(&name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let cache = if asset.immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, cache),
+        ],
+        asset.bytes.clone(),
+    )
+        .into_response()
+}
+
+/// Files under `<data>/media`: uploaded and generated images. SVGs are sent
+/// with a policy that forbids script, so an image can never run code.
+pub async fn media_file(State(app): State<AppState>, Path(path): Path<String>) -> Response {
+    let safe = !path.is_empty()
+        && path
+            .split('/')
+            .all(|p| !p.is_empty() && p != ".." && p != "." && !p.starts_with('.'));
+    if !safe {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let full = app.data_dir.join("media").join(&path);
+    match tokio::fs::read(&full).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, crate::render::assets::content_type(&path)),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}

@@ -1,0 +1,209 @@
+//! View models: what templates see. Built from domain values; templates get
+//! plain, already-decided data and only lay it out.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+use serde::Serialize;
+
+use super::App;
+use crate::config::AdSlot;
+use crate::domain::{ArticleSummary, Image, Role, Section, Video};
+use crate::error::AppError;
+use crate::render::i18n::{self, Strings};
+
+/// The reader's language: `?lang=` first, then the `lang` cookie set by the
+/// language switch, then the site's default. Accept-Language is ignored on
+/// purpose: an Indonesian site stays Indonesian unless the reader asks.
+pub fn reader_locale(app: &App, query: Option<&str>, headers: &HeaderMap) -> &'static str {
+    if let Some(q) = query {
+        for pair in q.split('&') {
+            if let Some(v) = pair.strip_prefix("lang=")
+                && let Some(l) = i18n::supported(v)
+            {
+                return l;
+            }
+        }
+    }
+    for cookie in headers.get_all(axum::http::header::COOKIE) {
+        let Ok(s) = cookie.to_str() else { continue };
+        for part in s.split(';') {
+            if let Some(v) = part.trim().strip_prefix("lang=")
+                && let Some(l) = i18n::supported(v)
+            {
+                return l;
+            }
+        }
+    }
+    i18n::supported(&app.cfg.locale).unwrap_or("id")
+}
+
+/// What every page shows around its content.
+#[derive(Serialize)]
+pub struct Chrome {
+    pub name: String,
+    pub membership_name: String,
+    pub locale: &'static str,
+    pub base_url: String,
+    #[serde(skip)]
+    pub t: Strings,
+    pub sections: Vec<Section>,
+    pub css: String,
+    pub js: String,
+    /// Ads by slot; empty when the reader gets no ads.
+    pub ads: BTreeMap<String, AdSlot>,
+    pub show_membership_cta: bool,
+    pub lang_switch_url: String,
+    pub year: i16,
+}
+
+impl Chrome {
+    pub async fn build(app: &App, locale: &'static str, path: &str) -> Result<Chrome, AppError> {
+        let mut c = Chrome::minimal(app, locale);
+        c.sections = app.store.sections().await?;
+        let other = if locale == "id" { "en" } else { "id" };
+        c.lang_switch_url = format!("{path}?lang={other}");
+        Ok(c)
+    }
+
+    pub fn minimal(app: &App, locale: &'static str) -> Chrome {
+        Chrome {
+            name: app.cfg.site_name.clone(),
+            membership_name: app.cfg.membership_name(),
+            locale,
+            base_url: app.cfg.base_url.clone(),
+            t: app.views.catalog.strings(locale),
+            sections: Vec::new(),
+            css: app.views.assets.url("app.css"),
+            js: app.views.assets.url("app.js"),
+            ads: app
+                .cfg
+                .ads
+                .iter()
+                .map(|a| (a.slot.clone(), a.clone()))
+                .collect(),
+            show_membership_cta: true,
+            lang_switch_url: "/?lang=en".into(),
+            year: app.zone.zoned(app.clock.now()).year(),
+        }
+    }
+
+    pub fn tr(&self, key: &str) -> String {
+        self.t.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+}
+
+pub fn article_path(section_slug: &str, slug: &str) -> String {
+    format!("/{section_slug}/{slug}")
+}
+
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Writer => "role_writer",
+        Role::Editor => "role_editor",
+        Role::Contributor => "role_contributor",
+        Role::Photographer => "role_photographer",
+    }
+}
+
+/// An article in a list.
+#[derive(Serialize)]
+pub struct Teaser {
+    pub url: String,
+    pub headline: String,
+    pub summary: Option<String>,
+    pub section: Section,
+    pub section_url: String,
+    pub published_at: i64,
+    pub image: Option<Image>,
+    pub comment_count: i64,
+}
+
+impl Teaser {
+    pub fn from(a: ArticleSummary) -> Teaser {
+        Teaser {
+            url: article_path(&a.section.slug, &a.slug),
+            section_url: format!("/{}", a.section.slug),
+            headline: a.headline,
+            summary: a.summary,
+            section: a.section,
+            published_at: a.published_at,
+            image: a.featured_image,
+            comment_count: a.comment_count,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct VideoCard {
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub source_url: String,
+    pub thumbnail: String,
+    pub duration: String,
+    pub iso_duration: String,
+    pub section: Section,
+    pub published_at: i64,
+}
+
+impl VideoCard {
+    pub fn from(v: Video) -> VideoCard {
+        VideoCard {
+            url: format!("/video/{}", v.slug),
+            duration: v.duration_label(),
+            iso_duration: v.iso_duration(),
+            title: v.title,
+            description: v.description,
+            source_url: v.source_url,
+            thumbnail: v.thumbnail,
+            section: v.section,
+            published_at: v.published_at,
+        }
+    }
+}
+
+/// Page links of a paginated list ("1 2 3", previous, next).
+#[derive(Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub links: Vec<PageLink>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub n: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+impl Pager {
+    /// `url_of(n)` builds the address of page `n`.
+    pub fn new(current: usize, total: usize, url_of: impl Fn(usize) -> String) -> Pager {
+        Pager {
+            current,
+            total,
+            links: (1..=total)
+                .map(|n| PageLink {
+                    n,
+                    url: url_of(n),
+                    current: n == current,
+                })
+                .collect(),
+            prev: (current > 1).then(|| url_of(current - 1)),
+            next: (current < total).then(|| url_of(current + 1)),
+        }
+    }
+}
+
+/// `base` for page 1, `base?page=N` after.
+pub fn page_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}?page={n}")
+    }
+}

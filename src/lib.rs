@@ -1,0 +1,11 @@
+//! Warta: a news publishing platform in one binary.
+
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod import;
+pub mod render;
+pub mod server;
+pub mod store;

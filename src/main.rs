@@ -1,0 +1,201 @@
+//! The `warta` command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use warta::config::Config;
+use warta::store::Store;
+use warta::store::sqlite::SqliteStore;
+
+#[derive(Parser)]
+#[command(name = "warta", version, about = "A news publishing platform in one binary")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct StoreArgs {
+    /// Directory holding the SQLite database and uploaded files.
+    #[arg(long, env = "WARTA_DATA", default_value = "./warta-data")]
+    data: PathBuf,
+    /// TOML configuration file.
+    #[arg(long, env = "WARTA_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site.
+    Serve {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Address to listen on.
+        #[arg(long, env = "WARTA_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Load the demo content into an empty store before serving.
+        #[arg(long, env = "WARTA_DEMO")]
+        demo: bool,
+    },
+    /// Load the demo content into an empty store.
+    Demo {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Bring the store's schema up to date.
+    Migrate {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Import articles from outside material.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import the text of article pages as a browser copies them.
+    PageText {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Section slug for articles whose text does not name one.
+        #[arg(long, default_value = "berita")]
+        section: String,
+        /// A site profile (TOML) to use instead of the built-in ones.
+        #[arg(long)]
+        profile: Option<PathBuf>,
+        /// Print one JSON object per file instead of URL paths.
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("warta: {e:#}");
+            // Configuration mistakes get EX_CONFIG so scripts can tell them apart.
+            if e.downcast_ref::<warta::config::ConfigError>().is_some() {
+                ExitCode::from(78)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+async fn open(args: &StoreArgs) -> anyhow::Result<(Config, Arc<dyn Store>)> {
+    let cfg = Config::load(args.config.as_deref())?;
+    let store = SqliteStore::open_dir(&args.data).await?;
+    let applied = store.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "schema migrations applied");
+    }
+    Ok((cfg, Arc::new(store)))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { store, addr, demo } => {
+            let (cfg, st) = open(&store).await?;
+            if demo && st.counts().await?.articles == 0 {
+                let c = warta::demo::load(st.as_ref(), &store.data, warta::domain::time::now()).await?;
+                tracing::info!(articles = c.articles, videos = c.videos, "demo content loaded");
+            }
+            let app = warta::server::build_app(cfg, st, store.data.clone())?;
+            warta::server::serve(app, &addr).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { store } => {
+            let (_cfg, st) = open(&store).await?;
+            let c = warta::demo::load(st.as_ref(), &store.data, warta::domain::time::now()).await?;
+            println!(
+                "loaded demo content into {}: {} sections, {} contributors, {} articles, {} videos, {} comments",
+                store.data.display(),
+                c.sections,
+                c.contributors,
+                c.articles,
+                c.videos,
+                c.comments
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { store } => {
+            let cfg = Config::load(store.config.as_deref())?;
+            drop(cfg);
+            let st = SqliteStore::open_dir(&store.data).await?;
+            let applied = st.migrate().await?;
+            if applied.is_empty() {
+                println!("schema is up to date");
+            } else {
+                println!("applied migrations: {applied:?}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(ImportCommand::PageText {
+            store,
+            section,
+            profile,
+            json,
+            files,
+        }) => {
+            if !warta::domain::slug::is_valid(&section) {
+                anyhow::bail!("--section {section:?} is not a valid slug (lowercase letters, digits, hyphens)");
+            }
+            let profiles = match profile {
+                Some(p) => vec![warta::import::profile_from_file(&p)?],
+                None => warta::import::builtin_profiles()?,
+            };
+            let (_cfg, st) = open(&store).await?;
+            let mut failed = 0;
+            for f in &files {
+                let r = warta::import::import_page_text(
+                    st.as_ref(),
+                    &profiles,
+                    f,
+                    &section,
+                    warta::domain::time::now(),
+                )
+                .await;
+                match (r, json) {
+                    (Ok(i), false) => println!("{}", i.path),
+                    (Ok(i), true) => println!(
+                        "{}",
+                        serde_json::json!({ "file": f.display().to_string(), "slug": i.slug, "url": i.path })
+                    ),
+                    (Err(e), false) => {
+                        failed += 1;
+                        eprintln!("warta: {e}");
+                    }
+                    (Err(e), true) => {
+                        failed += 1;
+                        println!(
+                            "{}",
+                            serde_json::json!({ "file": f.display().to_string(), "error": e.to_string() })
+                        );
+                    }
+                }
+            }
+            Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}

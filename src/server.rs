@@ -1,0 +1,60 @@
+//! Putting the app together and running it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::domain::time::SiteZone;
+use crate::http::{App, AppState, Clock};
+use crate::render::{Theme, Views};
+use crate::store::Store;
+
+pub fn build_app(cfg: Config, store: Arc<dyn Store>, data_dir: PathBuf) -> anyhow::Result<AppState> {
+    let zone = SiteZone::new(&cfg.time_zone)?;
+    let views = Views::new(
+        Theme::new(cfg.theme_dir.clone()),
+        zone.clone(),
+        &cfg.site_name,
+        &cfg.membership_name(),
+    )?;
+    views.check()?;
+    Ok(Arc::new(App {
+        cfg,
+        zone,
+        store,
+        views,
+        data_dir,
+        clock: Clock::default(),
+    }))
+}
+
+/// Serve until SIGINT or SIGTERM, letting requests in flight finish.
+pub async fn serve(app: AppState, addr: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, crate::http::router(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

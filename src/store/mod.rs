@@ -1,0 +1,145 @@
+//! One storage interface. SQLite is the embedded default; a PostgreSQL
+//! implementation will sit beside it and pass the same tests.
+
+pub mod sqlite;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+
+use crate::domain::{
+    Access, Article, ArticleSummary, Block, Comment, Contributor, Image, Role, Section, Video,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} already exists")]
+    Conflict(String),
+    #[error("{0} not found")]
+    Missing(String),
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An article to be stored. Its section and contributors are found by slug
+/// and created when they do not exist yet.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewArticle {
+    pub slug: String,
+    pub headline: String,
+    pub subheadline: Option<String>,
+    pub summary: Option<String>,
+    pub section: Section,
+    pub credits: Vec<(Contributor, Role)>,
+    pub sources: Vec<String>,
+    pub dateline: Option<String>,
+    pub published_at: i64,
+    pub updated_at: Option<i64>,
+    pub body: Vec<Block>,
+    pub featured_image: Option<Image>,
+    pub access: Access,
+    pub comments: Vec<NewComment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewComment {
+    pub author: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewVideo {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub source_url: String,
+    pub thumbnail: String,
+    pub duration_secs: u32,
+    pub section: String,
+    pub published_at: i64,
+}
+
+/// Everything the demo loader writes, stored in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct ContentBundle {
+    pub sections: Vec<Section>,
+    pub contributors: Vec<Contributor>,
+    pub videos: Vec<NewVideo>,
+    pub articles: Vec<NewArticle>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub sections: i64,
+    pub contributors: i64,
+    pub articles: i64,
+    pub videos: i64,
+    pub comments: i64,
+}
+
+/// Which published articles to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    pub section: Option<String>,
+    pub contributor: Option<String>,
+    pub exclude_id: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+    /// Only what is published at or before this time is listed.
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VideoQuery {
+    pub section: Option<String>,
+    pub exclude_id: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// A stored article's current headline and place, to link to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleRef {
+    pub slug: String,
+    pub headline: String,
+    pub section_slug: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Bring the schema up to date; returns the versions applied now.
+    async fn migrate(&self) -> Result<Vec<i64>>;
+    async fn counts(&self) -> Result<Counts>;
+    async fn load_bundle(&self, bundle: &ContentBundle) -> Result<Counts>;
+    /// Store one article with its credits and comments, all or nothing.
+    async fn insert_article(&self, article: &NewArticle) -> Result<i64>;
+    async fn article_slug_taken(&self, slug: &str) -> Result<bool>;
+    /// A published article (published at or before `now`).
+    async fn article(&self, slug: &str, now: i64) -> Result<Option<Article>>;
+    async fn articles(&self, q: &ArticleQuery) -> Result<Listing<ArticleSummary>>;
+    /// Current headlines of published articles, for read-also links.
+    async fn article_refs(&self, slugs: &[String], now: i64) -> Result<HashMap<String, ArticleRef>>;
+    /// The newest published article with exactly this headline.
+    async fn find_by_headline(&self, headline: &str, now: i64) -> Result<Option<ArticleRef>>;
+    async fn sections(&self) -> Result<Vec<Section>>;
+    async fn section(&self, slug: &str) -> Result<Option<Section>>;
+    async fn contributor(&self, slug: &str) -> Result<Option<Contributor>>;
+    async fn videos(&self, q: &VideoQuery) -> Result<Listing<Video>>;
+    async fn video(&self, slug: &str, now: i64) -> Result<Option<Video>>;
+    async fn comments(&self, article_id: i64) -> Result<Vec<Comment>>;
+}
