@@ -39,6 +39,20 @@ impl Views {
         let catalog = Catalog::load(&theme, site_name, plus)?;
         let assets = Assets::load(&theme);
         let mut env = Environment::new();
+        // minijinja also escapes "/", which turns every URL in an attribute
+        // into "&#x2f;" soup; quotes, <, > and & are what HTML needs.
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+                && !value.is_safe()
+                && let Some(s) = value.as_str()
+            {
+                out.write_str(&escape_html(s)).map_err(|_| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed")
+                })
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         let loader_theme = theme.clone();
         env.set_loader(move |name| {
             Ok(loader_theme
@@ -102,6 +116,25 @@ macro_rules! view {
     (@v $key:ident => $value:expr) => { $value };
 }
 
+/// Escape text for HTML element content and quoted attribute values.
+pub fn escape_html(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// "Rp30.000": Indonesian thousands separator.
 pub fn format_rupiah(n: u64) -> String {
     let digits = n.to_string();
@@ -117,6 +150,15 @@ pub fn format_rupiah(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn html_escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            super::escape_html("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+        assert_eq!(super::escape_html("/nasional/a-b"), "/nasional/a-b");
+    }
+
     #[test]
     fn rupiah_uses_dots() {
         assert_eq!(super::format_rupiah(30_000), "Rp30.000");

@@ -1,0 +1,313 @@
+//! The site in real headless Chromium, used as a reader would: look at an
+//! article, open and close the share dialog, close the sticky ad, go to
+//! page 2, and let axe-core check accessibility.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` and `npm ci` in
+//! tests/browser (the README's test command does all of it). These tests
+//! fail, rather than skip, when the browser is missing, so CI can never
+//! pass without running them; set WARTA_SKIP_BROWSER_TESTS=1 to skip on a
+//! machine without a browser.
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const AXE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/node_modules/axe-core/axe.min.js");
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct Browser {
+    client: Client,
+    base: String,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+    _site: common::TestSite,
+}
+
+impl Browser {
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+fn skip() -> bool {
+    if std::env::var("WARTA_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
+        eprintln!("skipping browser test: WARTA_SKIP_BROWSER_TESTS=1");
+        return true;
+    }
+    false
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Serve a fresh demo site on a real socket and open Chromium on it.
+async fn browser() -> Browser {
+    let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("chromedriver not found: apt-get install chromium chromium-driver (or run the README's test command)");
+    let site = common::demo_site().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = site.router.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+
+    let port = free_port();
+    let driver = Driver(
+        Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let webdriver = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut client = None;
+    for _ in 0..3 {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&webdriver)
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(e) => {
+                eprintln!("chromium session failed, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+    Browser {
+        client: client.expect("a Chromium session"),
+        base,
+        _driver: driver,
+        _profile: profile,
+        _site: site,
+    }
+}
+
+async fn displayed(c: &Client, css: &str) -> bool {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.is_displayed().await.unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+/// Wait (up to 5 s) until `css` is shown or hidden as wanted.
+async fn wait_displayed(c: &Client, css: &str, want: bool) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while displayed(c, css).await != want {
+        assert!(Instant::now() < deadline, "{css} displayed should be {want}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Click as a reader would: scrolled to the middle of the screen first, so a
+/// sticky bar at the bottom is not in the way.
+async fn click(c: &Client, css: &str) {
+    let e = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} is on the page"));
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&e).unwrap()],
+    )
+    .await
+    .unwrap();
+    e.click().await.unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} is on the page"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn article_url(b: &Browser, paged: bool) -> String {
+    if paged {
+        let (s, slug) = b._site.paged_article().await;
+        format!("{}/{s}/{slug}", b.base)
+    } else {
+        let a = b._site.rich_article().await;
+        format!("{}/{}/{}", b.base, a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn article_page_shows_each_seed_element() {
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&article_url(&b, false).await).await.unwrap();
+    assert!(text(c, ".plus-cta").await.starts_with("Baca berita tanpa iklan. Gabung Warta+"));
+    assert!(!text(c, "h1.headline").await.is_empty());
+    let kicker = text(c, ".kicker").await;
+    assert!(regex::Regex::new(r"^Warta - \d{2}/\d{2}/\d{4}, \d{2}:\d{2} WIB").unwrap().is_match(&kicker), "{kicker}");
+    assert!(text(c, ".credits").await.contains("Penulis"));
+    assert!(text(c, ".body p:first-child .dateline").await.ends_with(", WARTA -"));
+    assert!(text(c, ".read-also").await.starts_with("Baca juga:"));
+    assert!(displayed(c, ".read-also a").await);
+    assert_eq!(text(c, "#vrec").await.to_lowercase(), "video rekomendasi");
+    assert!(text(c, ".videos").await.to_lowercase().contains("video lainnya"));
+    assert!(text(c, "#latest-h").await.to_lowercase().contains("terkini lainnya"));
+    let latest = c.find_all(Locator::Css(".latest-thumbs li")).await.unwrap();
+    assert!(latest.len() >= 5);
+    assert!(text(c, "#comments-h").await.to_lowercase().starts_with("komentar"));
+    assert_eq!(text(c, ".login-prompt").await, "Login untuk memaksimalkan pengalaman mengakses Warta");
+    assert_eq!(text(c, "[data-close-ad]").await, "Close Ads");
+    assert!(displayed(c, ".share summary").await);
+    // Following the writer's name leads to their page.
+    click(c, ".credit-writer a").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !c.current_url().await.unwrap().path().starts_with("/author/") {
+        assert!(Instant::now() < deadline, "writer link did not navigate");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_dialog_opens_and_oke_closes_it() {
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&article_url(&b, false).await).await.unwrap();
+    assert!(!displayed(c, ".share-panel").await);
+    click(c, ".share summary").await;
+    wait_displayed(c, ".share-panel", true).await;
+    assert_eq!(text(c, ".share-title").await, "Bagikan artikel ini melalui");
+    let panel = text(c, ".share-panel").await;
+    for net in ["WhatsApp", "Facebook", "X", "Telegram", "LINE", "E-mail", "Salin tautan"] {
+        assert!(panel.contains(net), "share panel lacks {net}");
+    }
+    c.find(Locator::Css("[data-share-ok]")).await.unwrap().click().await.unwrap();
+    wait_displayed(c, ".share-panel", false).await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_ads_hides_the_sticky_ad_for_the_visit() {
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    let url = article_url(&b, false).await;
+    c.goto(&url).await.unwrap();
+    wait_displayed(c, "#sticky-ad", true).await;
+    c.find(Locator::Css("[data-close-ad]")).await.unwrap().click().await.unwrap();
+    wait_displayed(c, "#sticky-ad", false).await;
+    // Still closed on the next page of the same visit.
+    c.goto(&format!("{}/", b.base)).await.unwrap();
+    wait_displayed(c, "#sticky-ad", false).await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_two_of_a_multi_page_article_loads() {
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&article_url(&b, true).await).await.unwrap();
+    let first = text(c, ".body p").await;
+    click(c, ".article-pager a[href$='?page=2']").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while c.current_url().await.unwrap().query() != Some("page=2") {
+        assert!(Instant::now() < deadline, "did not reach page 2");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(text(c, ".article-pager .current").await, "2");
+    let second = text(c, ".body p").await;
+    assert_ne!(first, second, "page 2 shows other paragraphs");
+    click(c, ".article-pager a.all").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while c.current_url().await.unwrap().query() != Some("page=all") {
+        assert!(Instant::now() < deadline, "did not reach the show-all view");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let all = text(c, ".body").await;
+    assert!(all.contains(&first) && all.contains(&second));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_accessibility_violations() {
+    if skip() {
+        return;
+    }
+    let axe = std::fs::read_to_string(AXE)
+        .unwrap_or_else(|e| panic!("{AXE}: {e}; run `npm ci --prefix tests/browser`"));
+    let b = browser().await;
+    let c = &b.client;
+    let pages = [
+        format!("{}/", b.base),
+        format!("{}/nasional", b.base),
+        article_url(&b, false).await,
+        article_url(&b, true).await,
+    ];
+    for url in pages {
+        c.goto(&url).await.unwrap();
+        c.execute(&axe, vec![]).await.unwrap();
+        let r = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document).then(r => done(r.violations.map(v =>
+                   v.id + ' (' + v.impact + '): ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))),
+                   e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let violations: Vec<String> = serde_json::from_value(r).unwrap();
+        assert!(violations.is_empty(), "{url}:\n{}", violations.join("\n"));
+    }
+    b.close().await;
+}

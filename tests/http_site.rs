@@ -1,0 +1,355 @@
+//! Every reader-facing route, over HTTP, as a browser would ask.
+
+mod common;
+
+use common::{Page, demo_site, demo_site_with};
+use warta::config::Config;
+
+#[tokio::test]
+async fn health_check_answers_when_ready() {
+    let site = demo_site().await;
+    let p = site.get("/healthz").await;
+    assert_eq!(p.status, 200);
+}
+
+#[tokio::test]
+async fn home_has_lead_latest_section_blocks_and_videos() {
+    let site = demo_site().await;
+    let p = site.get("/").await;
+    assert_eq!(p.status, 200);
+    assert!(p.header("content-type").starts_with("text/html"));
+    for s in ["Berita Utama", "Berita Terkini", "Nasional", "Global", "Tekno", "Video"] {
+        assert!(p.body.contains(s), "home lacks {s:?}");
+    }
+    // The newest demo article is the lead.
+    let newest = site.get("/api/v1/articles?limit=1").await.json();
+    let title = newest["articles"][0]["title"].as_str().unwrap();
+    let lead = p.pos("class=\"lead\"");
+    assert!(p.body[lead..].contains(&escape(title)));
+    assert!(p.body.contains("href=\"/video/"));
+    assert!(p.body.contains("lang=\"id\""));
+}
+
+#[tokio::test]
+async fn article_page_shows_the_seed_elements_in_the_seed_order() {
+    let site = demo_site().await;
+    let a = site.rich_article().await;
+    let url = format!(
+        "/{}/{}",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
+    let p = site.get(&url).await;
+    assert_eq!(p.status, 200, "{url}");
+    let headline = escape(a["title"].as_str().unwrap());
+    let writer = a["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == "writer")
+        .unwrap();
+    let dateline = a["dateline"].as_str().unwrap().to_uppercase();
+    let order = [
+        p.pos("Baca berita tanpa iklan. Gabung Warta+"),
+        p.pos(&format!("<h1 class=\"headline\">{headline}</h1>")),
+        p.pos("Warta - <time"),
+        p.pos(&format!(">{}</a> <span class=\"role\">Penulis</span>", escape(writer["name"].as_str().unwrap()))),
+        p.pos(&format!("{dateline}, WARTA - ")),
+        p.pos("<strong>Baca juga:</strong> <a href="),
+        p.pos("Video rekomendasi"),
+        p.pos("Video lainnya"),
+        p.pos("Komentar"),
+        p.pos("Login untuk memaksimalkan pengalaman mengakses Warta"),
+        p.pos("Terkini Lainnya"),
+        p.pos("Close Ads"),
+    ];
+    let mut sorted = order;
+    sorted.sort();
+    assert_eq!(order, sorted, "elements out of order: {order:?}");
+    if let Some(src) = a["sources"].as_array().unwrap().first() {
+        assert!(p.body.contains(&format!("Sumber {}", src.as_str().unwrap())));
+    }
+    assert!(p.body.contains("Bagikan artikel ini melalui"));
+    for net in ["wa.me", "facebook.com/sharer", "x.com/intent", "t.me/share", "line.me", "mailto:"] {
+        assert!(p.body.contains(net), "share lacks {net}");
+    }
+    assert!(p.body.contains(">Oke</button>"));
+    // Kicker format: DD/MM/YYYY, HH:MM WIB.
+    let k = p.pos("Warta - <time");
+    let kicker = &p.body[k..k + 120];
+    let re = regex::Regex::new(r">\d{2}/\d{2}/\d{4}, \d{2}:\d{2} WIB</time>").unwrap();
+    assert!(re.is_match(kicker), "{kicker}");
+    // The writer links to their page, which lists this article.
+    let author = site.get(&format!("/author/{}", writer["slug"].as_str().unwrap())).await;
+    assert_eq!(author.status, 200);
+    assert!(author.body.contains(&headline));
+    // Ad slots are marked for counting.
+    assert!(p.body.contains("data-ad-slot=\"sticky\""));
+    assert!(p.body.contains("data-ad-slot=\"top\""));
+}
+
+#[tokio::test]
+async fn latest_list_excludes_the_article_being_read() {
+    let site = demo_site().await;
+    let newest = site.get("/api/v1/articles?limit=2").await.json();
+    let first = &newest["articles"][0];
+    let second = &newest["articles"][1];
+    let p = site
+        .get(&format!("/{}/{}", first["section"]["slug"].as_str().unwrap(), first["slug"].as_str().unwrap()))
+        .await;
+    let latest = &p.body[p.pos("Terkini Lainnya")..];
+    let list_end = latest.find("</ul>").unwrap();
+    let latest = &latest[..list_end];
+    assert!(!latest.contains(&escape(first["title"].as_str().unwrap())));
+    assert!(latest.contains(&escape(second["title"].as_str().unwrap())));
+    // Each item has a thumbnail whose alt is the headline, and a section label.
+    assert!(latest.contains(&format!("alt=\"{}\"", escape(second["title"].as_str().unwrap()))));
+    assert!(latest.contains(&format!(">{}</a>", second["section"]["name"].as_str().unwrap())));
+}
+
+#[tokio::test]
+async fn multi_page_article_pages_and_show_all() {
+    let site = demo_site().await;
+    let (section, slug) = site.paged_article().await;
+    let base = format!("/{section}/{slug}");
+    let one = site.get(&base).await;
+    assert_eq!(one.status, 200);
+    assert!(one.body.contains("Halaman:"));
+    assert!(one.body.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:8080{base}\">")));
+    assert!(one.body.contains(&format!("<link rel=\"next\" href=\"http://127.0.0.1:8080{base}?page=2\">")));
+    assert!(!one.body.contains("<link rel=\"prev\""));
+
+    let two = site.get(&format!("{base}?page=2")).await;
+    assert_eq!(two.status, 200);
+    assert!(two.body.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:8080{base}?page=2\">")));
+    assert!(two.body.contains(&format!("<link rel=\"prev\" href=\"http://127.0.0.1:8080{base}\">")));
+    assert!(two.body.contains("aria-current=\"page\">2<"));
+    // The dateline opens page 1 only.
+    assert!(one.body.contains(", WARTA - "));
+    assert!(!two.body.contains(", WARTA - "));
+
+    let all = site.get(&format!("{base}?page=all")).await;
+    assert_eq!(all.status, 200);
+    assert!(all.body.contains(&format!("href=\"http://127.0.0.1:8080{base}?page=all\"")));
+    // Show-all holds every paragraph of pages 1 and 2.
+    let para = |p: &Page| {
+        let b = p.pos("<div class=\"body\">");
+        let e = p.body[b..].find("<nav class=\"pager").unwrap() + b;
+        p.body[b..e].matches("<p>").count()
+    };
+    assert!(para(&all) >= para(&one) + para(&two));
+
+    for bad in ["0", "99", "dua", "-1", "1.5", ""] {
+        let p = site.get(&format!("{base}?page={bad}")).await;
+        assert_eq!(p.status, 404, "page={bad}");
+        assert!(p.body.contains("Halaman tidak ditemukan"), "page={bad}");
+    }
+}
+
+#[tokio::test]
+async fn article_under_the_wrong_section_redirects_to_its_address() {
+    let site = demo_site().await;
+    let a = site.rich_article().await;
+    let slug = a["slug"].as_str().unwrap();
+    let wrong = if a["section"]["slug"] == "tekno" { "global" } else { "tekno" };
+    let p = site.get(&format!("/{wrong}/{slug}?page=all")).await;
+    assert_eq!(p.status, 301);
+    assert_eq!(
+        p.header("location"),
+        format!("/{}/{slug}?page=all", a["section"]["slug"].as_str().unwrap())
+    );
+}
+
+#[tokio::test]
+async fn article_carries_seo_and_social_metadata() {
+    let site = demo_site().await;
+    let a = site.rich_article().await;
+    let url = format!("/{}/{}", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap());
+    let p = site.get(&url).await;
+    let title = escape(a["title"].as_str().unwrap());
+    assert!(p.body.contains(&format!("<title>{title} - Warta</title>")));
+    assert!(p.body.contains("<meta name=\"description\" content=\""));
+    assert!(p.body.contains(&format!("<meta property=\"og:title\" content=\"{title}\">")));
+    assert!(p.body.contains("<meta property=\"og:image\" content=\"http://127.0.0.1:8080/media/demo/"));
+    assert!(p.body.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    let start = p.pos("<script type=\"application/ld+json\">") + "<script type=\"application/ld+json\">".len();
+    let end = start + p.body[start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&p.body[start..end]).unwrap();
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], a["title"]);
+    assert!(ld["datePublished"].as_str().unwrap().ends_with("+07:00"));
+    assert!(ld["dateModified"].as_str().unwrap().ends_with("+07:00"));
+    assert_eq!(ld["author"][0]["@type"], "Person");
+    assert_eq!(ld["publisher"]["name"], "Warta");
+    assert_eq!(ld["articleSection"], a["section"]["name"]);
+    assert_eq!(ld["locationCreated"]["name"], a["dateline"]);
+    assert!(ld["image"][0].as_str().unwrap().starts_with("http://127.0.0.1:8080/"));
+}
+
+#[tokio::test]
+async fn section_and_author_pages_paginate() {
+    let cfg = Config {
+        articles_per_page: 3,
+        ..Config::default()
+    };
+    let site = demo_site_with(cfg).await;
+    let p = site.get("/nasional").await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("<h1 class=\"page-title\">Nasional</h1>"));
+    assert_eq!(p.body.matches("class=\"teaser\"").count(), 3);
+    assert!(p.body.contains("href=\"/nasional?page=2\""));
+    let two = site.get("/nasional?page=2").await;
+    assert_eq!(two.status, 200);
+    assert!(two.body.contains("<link rel=\"prev\" href=\"http://127.0.0.1:8080/nasional\">"));
+    for bad in ["0", "999", "x"] {
+        assert_eq!(site.get(&format!("/nasional?page={bad}")).await.status, 404, "page={bad}");
+    }
+    let list = site.get("/api/v1/articles?limit=1").await.json();
+    let writer = list["articles"][0]["contributors"][0]["slug"].as_str().unwrap().to_string();
+    let a = site.get(&format!("/author/{writer}")).await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("Tulisan "));
+    assert_eq!(site.get("/author/tidak-ada").await.status, 404);
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_a_404_in_the_readers_language() {
+    let site = demo_site().await;
+    for path in ["/tidak-ada", "/nasional/tidak-ada", "/video/tidak-ada", "/a/b/c", "/Nasional"] {
+        let p = site.get(path).await;
+        assert_eq!(p.status, 404, "{path}");
+        assert!(p.body.contains("Halaman tidak ditemukan"), "{path}");
+        assert!(p.body.contains("<html lang=\"id\">"), "{path}");
+    }
+    let en = site.get("/tidak-ada?lang=en").await;
+    assert_eq!(en.status, 404);
+    assert!(en.body.contains("Page not found"));
+    assert!(en.body.contains("<html lang=\"en\">"));
+    // The language choice sticks through a cookie.
+    let again = site.get_with("/tidak-ada", &[("cookie", "lang=en")]).await;
+    assert!(again.body.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn english_interface_on_request() {
+    let site = demo_site().await;
+    let a = site.rich_article().await;
+    let url = format!("/{}/{}?lang=en", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap());
+    let p = site.get(&url).await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("Read the news without ads. Join Warta+"));
+    assert!(p.body.contains("Share this article via"));
+    assert!(p.body.contains("<span class=\"role\">Writer</span>"));
+    assert!(p.header("set-cookie").starts_with("lang=en"));
+}
+
+#[tokio::test]
+async fn videos_have_a_list_and_pages() {
+    let site = demo_site().await;
+    let list = site.get("/video").await;
+    assert_eq!(list.status, 200);
+    let href = list.pos("href=\"/video/") + 6;
+    let end = href + list.body[href..].find('"').unwrap();
+    let path = list.body[href..end].to_string();
+    let v = site.get(&path).await;
+    assert_eq!(v.status, 200, "{path}");
+    assert!(v.body.contains("<video class=\"player\""));
+    assert!(v.body.contains("\"@type\": \"VideoObject\""));
+    assert!(v.body.contains("Video lainnya"));
+}
+
+#[tokio::test]
+async fn plans_page_lists_prices_in_rupiah() {
+    let site = demo_site().await;
+    let p = site.get("/plus").await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("Gabung Warta+"));
+    assert!(p.body.contains("Rp30.000"));
+    assert!(p.body.contains("Baca berita tanpa iklan, di semua halaman"));
+}
+
+#[tokio::test]
+async fn site_and_membership_names_are_settings() {
+    let cfg = Config {
+        site_name: "Kabar Nusantara".into(),
+        membership_name: Some("Kabar Premium".into()),
+        ..Config::default()
+    };
+    let site = demo_site_with(cfg).await;
+    let a = site.rich_article().await;
+    let p = site
+        .get(&format!("/{}/{}", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap()))
+        .await;
+    assert!(p.body.contains("Baca berita tanpa iklan. Gabung Kabar Premium"));
+    assert!(p.body.contains("Kabar Nusantara - <time"));
+    assert!(p.body.contains(", KABAR NUSANTARA - "));
+    assert!(p.body.contains("mengakses Kabar Nusantara"));
+    assert!(!p.body.contains("Warta"));
+}
+
+#[tokio::test]
+async fn static_assets_are_hashed_and_cached_forever() {
+    let site = demo_site().await;
+    let home = site.get("/").await;
+    let at = home.pos("<link rel=\"stylesheet\" href=\"") + "<link rel=\"stylesheet\" href=\"".len();
+    let css = &home.body[at..at + home.body[at..].find('"').unwrap()];
+    assert!(regex::Regex::new(r"^/static/app\.[0-9a-f]{8}\.css$").unwrap().is_match(css), "{css}");
+    let p = site.get(css).await;
+    assert_eq!(p.status, 200);
+    assert_eq!(p.header("cache-control"), "public, max-age=31536000, immutable");
+    assert!(p.header("content-type").starts_with("text/css"));
+    assert_eq!(site.get("/static/nope.css").await.status, 404);
+}
+
+#[tokio::test]
+async fn media_files_are_served_but_never_outside_the_media_folder() {
+    let site = demo_site().await;
+    let a = site.rich_article().await;
+    let src = a["featured_image"]["src"].as_str().unwrap().to_string();
+    let p = site.get(&src).await;
+    assert_eq!(p.status, 200);
+    assert_eq!(p.header("content-type"), "image/svg+xml");
+    assert!(p.header("content-security-policy").contains("sandbox"));
+    std::fs::write(site.dir.path().join("secret.txt"), "x").unwrap();
+    for bad in ["/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/demo/../../secret.txt", "/media/.hidden"] {
+        assert_eq!(site.get(bad).await.status, 404, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers() {
+    let site = demo_site().await;
+    let p = site.get("/").await;
+    assert_eq!(p.header("x-content-type-options"), "nosniff");
+    assert!(p.header("content-security-policy").contains("script-src 'self'"));
+}
+
+#[tokio::test]
+async fn article_page_weighs_under_60_kb_with_its_css_and_js() {
+    let site = demo_site().await;
+    let mut heaviest = 0;
+    let list = site.get("/api/v1/articles?limit=50").await.json();
+    for a in list["articles"].as_array().unwrap() {
+        let url = format!("/{}/{}", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap());
+        let p = site.get(&url).await;
+        heaviest = heaviest.max(p.body.len());
+    }
+    let home = site.get("/").await;
+    let asset = |tag: &str| {
+        let at = home.pos(tag) + tag.len();
+        home.body[at..at + home.body[at..].find('"').unwrap()].to_string()
+    };
+    let css = site.get(&asset("<link rel=\"stylesheet\" href=\"")).await.body.len();
+    let js = site.get(&asset("<script src=\"")).await.body.len();
+    let total = heaviest + css + js;
+    println!("heaviest article page {heaviest} B + css {css} B + js {js} B = {total} B");
+    assert!(total < 60 * 1024, "{total} bytes");
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+}
