@@ -186,11 +186,9 @@ impl Config {
                 message: format!("{:?} is not one of id, en", self.locale),
             });
         }
-        crate::domain::time::SiteZone::new(&self.time_zone).map_err(|e| {
-            ConfigError::Invalid {
-                key: "time_zone",
-                message: e.to_string(),
-            }
+        crate::domain::time::SiteZone::new(&self.time_zone).map_err(|e| ConfigError::Invalid {
+            key: "time_zone",
+            message: e.to_string(),
         })?;
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
             return Err(ConfigError::Invalid {

@@ -169,7 +169,10 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
             credits.push((person, c.role));
         }
         let name = format!("{}.svg", a.slug);
-        images.push((name.clone(), placeholder_svg(&a.headline, &s.name, i, false)));
+        images.push((
+            name.clone(),
+            placeholder_svg(&a.headline, &s.name, i, false),
+        ));
         let featured = Image {
             src: format!("/media/demo/{name}"),
             alt: a.headline.clone(),
@@ -195,7 +198,10 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
                 DemoBlock::Image { caption, credit } => {
                     n_img += 1;
                     let file = format!("{}-{n_img}.svg", a.slug);
-                    images.push((file.clone(), placeholder_svg(caption, &s.name, i + n_img, false)));
+                    images.push((
+                        file.clone(),
+                        placeholder_svg(caption, &s.name, i + n_img, false),
+                    ));
                     Block::Image(Image {
                         src: format!("/media/demo/{file}"),
                         alt: caption.clone(),
@@ -336,7 +342,11 @@ mod tests {
         assert!(b.articles.iter().filter(|a| !a.comments.is_empty()).count() >= 3);
         let times: std::collections::BTreeSet<i64> =
             b.articles.iter().map(|a| a.published_at).collect();
-        assert_eq!(times.len(), b.articles.len(), "publication times are distinct");
+        assert_eq!(
+            times.len(),
+            b.articles.len(),
+            "publication times are distinct"
+        );
         assert!(images.len() > b.articles.len());
     }
 

@@ -11,7 +11,11 @@ use warta::store::Store;
 use warta::store::sqlite::SqliteStore;
 
 #[derive(Parser)]
-#[command(name = "warta", version, about = "A news publishing platform in one binary")]
+#[command(
+    name = "warta",
+    version,
+    about = "A news publishing platform in one binary"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -114,8 +118,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { store, addr, demo } => {
             let (cfg, st) = open(&store).await?;
             if demo && st.counts().await?.articles == 0 {
-                let c = warta::demo::load(st.as_ref(), &store.data, warta::domain::time::now()).await?;
-                tracing::info!(articles = c.articles, videos = c.videos, "demo content loaded");
+                let c =
+                    warta::demo::load(st.as_ref(), &store.data, warta::domain::time::now()).await?;
+                tracing::info!(
+                    articles = c.articles,
+                    videos = c.videos,
+                    "demo content loaded"
+                );
             }
             let app = warta::server::build_app(cfg, st, store.data.clone())?;
             warta::server::serve(app, &addr).await?;
@@ -155,7 +164,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             files,
         }) => {
             if !warta::domain::slug::is_valid(&section) {
-                anyhow::bail!("--section {section:?} is not a valid slug (lowercase letters, digits, hyphens)");
+                anyhow::bail!(
+                    "--section {section:?} is not a valid slug (lowercase letters, digits, hyphens)"
+                );
             }
             let profiles = match profile {
                 Some(p) => vec![warta::import::profile_from_file(&p)?],

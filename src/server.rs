@@ -9,7 +9,11 @@ use crate::http::{App, AppState, Clock};
 use crate::render::{Theme, Views};
 use crate::store::Store;
 
-pub fn build_app(cfg: Config, store: Arc<dyn Store>, data_dir: PathBuf) -> anyhow::Result<AppState> {
+pub fn build_app(
+    cfg: Config,
+    store: Arc<dyn Store>,
+    data_dir: PathBuf,
+) -> anyhow::Result<AppState> {
     let zone = SiteZone::new(&cfg.time_zone)?;
     let views = Views::new(
         Theme::new(cfg.theme_dir.clone()),
@@ -46,7 +50,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -17,7 +17,10 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-const AXE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/node_modules/axe-core/axe.min.js");
+const AXE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/browser/node_modules/axe-core/axe.min.js"
+);
 
 struct Driver(Child);
 
@@ -51,7 +54,11 @@ fn skip() -> bool {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Serve a fresh demo site on a real socket and open Chromium on it.
@@ -135,7 +142,10 @@ async fn displayed(c: &Client, css: &str) -> bool {
 async fn wait_displayed(c: &Client, css: &str, want: bool) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while displayed(c, css).await != want {
-        assert!(Instant::now() < deadline, "{css} displayed should be {want}");
+        assert!(
+            Instant::now() < deadline,
+            "{css} displayed should be {want}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -171,7 +181,12 @@ async fn article_url(b: &Browser, paged: bool) -> String {
         format!("{}/{s}/{slug}", b.base)
     } else {
         let a = b._site.rich_article().await;
-        format!("{}/{}/{}", b.base, a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap())
+        format!(
+            "{}/{}/{}",
+            b.base,
+            a["section"]["slug"].as_str().unwrap(),
+            a["slug"].as_str().unwrap()
+        )
     }
 }
 
@@ -183,27 +198,64 @@ async fn article_page_shows_each_seed_element() {
     let b = browser().await;
     let c = &b.client;
     c.goto(&article_url(&b, false).await).await.unwrap();
-    assert!(text(c, ".plus-cta").await.starts_with("Baca berita tanpa iklan. Gabung Warta+"));
+    assert!(
+        text(c, ".plus-cta")
+            .await
+            .starts_with("Baca berita tanpa iklan. Gabung Warta+")
+    );
     assert!(!text(c, "h1.headline").await.is_empty());
     let kicker = text(c, ".kicker").await;
-    assert!(regex::Regex::new(r"^Warta - \d{2}/\d{2}/\d{4}, \d{2}:\d{2} WIB").unwrap().is_match(&kicker), "{kicker}");
+    assert!(
+        regex::Regex::new(r"^Warta - \d{2}/\d{2}/\d{4}, \d{2}:\d{2} WIB")
+            .unwrap()
+            .is_match(&kicker),
+        "{kicker}"
+    );
     assert!(text(c, ".credits").await.contains("Penulis"));
-    assert!(text(c, ".body p:first-child .dateline").await.ends_with(", WARTA -"));
+    assert!(
+        text(c, ".body p:first-child .dateline")
+            .await
+            .ends_with(", WARTA -")
+    );
     assert!(text(c, ".read-also").await.starts_with("Baca juga:"));
     assert!(displayed(c, ".read-also a").await);
     assert_eq!(text(c, "#vrec").await.to_lowercase(), "video rekomendasi");
-    assert!(text(c, ".videos").await.to_lowercase().contains("video lainnya"));
-    assert!(text(c, "#latest-h").await.to_lowercase().contains("terkini lainnya"));
+    assert!(
+        text(c, ".videos")
+            .await
+            .to_lowercase()
+            .contains("video lainnya")
+    );
+    assert!(
+        text(c, "#latest-h")
+            .await
+            .to_lowercase()
+            .contains("terkini lainnya")
+    );
     let latest = c.find_all(Locator::Css(".latest-thumbs li")).await.unwrap();
     assert!(latest.len() >= 5);
-    assert!(text(c, "#comments-h").await.to_lowercase().starts_with("komentar"));
-    assert_eq!(text(c, ".login-prompt").await, "Login untuk memaksimalkan pengalaman mengakses Warta");
+    assert!(
+        text(c, "#comments-h")
+            .await
+            .to_lowercase()
+            .starts_with("komentar")
+    );
+    assert_eq!(
+        text(c, ".login-prompt").await,
+        "Login untuk memaksimalkan pengalaman mengakses Warta"
+    );
     assert_eq!(text(c, "[data-close-ad]").await, "Close Ads");
     assert!(displayed(c, ".share summary").await);
     // Following the writer's name leads to their page.
     click(c, ".credit-writer a").await;
     let deadline = Instant::now() + Duration::from_secs(5);
-    while !c.current_url().await.unwrap().path().starts_with("/author/") {
+    while !c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/author/")
+    {
         assert!(Instant::now() < deadline, "writer link did not navigate");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -223,10 +275,23 @@ async fn share_dialog_opens_and_oke_closes_it() {
     wait_displayed(c, ".share-panel", true).await;
     assert_eq!(text(c, ".share-title").await, "Bagikan artikel ini melalui");
     let panel = text(c, ".share-panel").await;
-    for net in ["WhatsApp", "Facebook", "X", "Telegram", "LINE", "E-mail", "Salin tautan"] {
+    for net in [
+        "WhatsApp",
+        "Facebook",
+        "X",
+        "Telegram",
+        "LINE",
+        "E-mail",
+        "Salin tautan",
+    ] {
         assert!(panel.contains(net), "share panel lacks {net}");
     }
-    c.find(Locator::Css("[data-share-ok]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("[data-share-ok]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_displayed(c, ".share-panel", false).await;
     b.close().await;
 }
@@ -241,7 +306,12 @@ async fn close_ads_hides_the_sticky_ad_for_the_visit() {
     let url = article_url(&b, false).await;
     c.goto(&url).await.unwrap();
     wait_displayed(c, "#sticky-ad", true).await;
-    c.find(Locator::Css("[data-close-ad]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("[data-close-ad]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_displayed(c, "#sticky-ad", false).await;
     // Still closed on the next page of the same visit.
     c.goto(&format!("{}/", b.base)).await.unwrap();

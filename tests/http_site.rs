@@ -18,7 +18,14 @@ async fn home_has_lead_latest_section_blocks_and_videos() {
     let p = site.get("/").await;
     assert_eq!(p.status, 200);
     assert!(p.header("content-type").starts_with("text/html"));
-    for s in ["Berita Utama", "Berita Terkini", "Nasional", "Global", "Tekno", "Video"] {
+    for s in [
+        "Berita Utama",
+        "Berita Terkini",
+        "Nasional",
+        "Global",
+        "Tekno",
+        "Video",
+    ] {
         assert!(p.body.contains(s), "home lacks {s:?}");
     }
     // The newest demo article is the lead.
@@ -53,7 +60,10 @@ async fn article_page_shows_the_seed_elements_in_the_seed_order() {
         p.pos("Baca berita tanpa iklan. Gabung Warta+"),
         p.pos(&format!("<h1 class=\"headline\">{headline}</h1>")),
         p.pos("Warta - <time"),
-        p.pos(&format!(">{}</a> <span class=\"role\">Penulis</span>", escape(writer["name"].as_str().unwrap()))),
+        p.pos(&format!(
+            ">{}</a> <span class=\"role\">Penulis</span>",
+            escape(writer["name"].as_str().unwrap())
+        )),
         p.pos(&format!("{dateline}, WARTA - ")),
         p.pos("<strong>Baca juga:</strong> <a href="),
         p.pos("Video rekomendasi"),
@@ -67,10 +77,20 @@ async fn article_page_shows_the_seed_elements_in_the_seed_order() {
     sorted.sort();
     assert_eq!(order, sorted, "elements out of order: {order:?}");
     if let Some(src) = a["sources"].as_array().unwrap().first() {
-        assert!(p.body.contains(&format!("Sumber {}", src.as_str().unwrap())));
+        assert!(
+            p.body
+                .contains(&format!("Sumber {}", src.as_str().unwrap()))
+        );
     }
     assert!(p.body.contains("Bagikan artikel ini melalui"));
-    for net in ["wa.me", "facebook.com/sharer", "x.com/intent", "t.me/share", "line.me", "mailto:"] {
+    for net in [
+        "wa.me",
+        "facebook.com/sharer",
+        "x.com/intent",
+        "t.me/share",
+        "line.me",
+        "mailto:",
+    ] {
         assert!(p.body.contains(net), "share lacks {net}");
     }
     assert!(p.body.contains(">Oke</button>"));
@@ -80,7 +100,9 @@ async fn article_page_shows_the_seed_elements_in_the_seed_order() {
     let re = regex::Regex::new(r">\d{2}/\d{2}/\d{4}, \d{2}:\d{2} WIB</time>").unwrap();
     assert!(re.is_match(kicker), "{kicker}");
     // The writer links to their page, which lists this article.
-    let author = site.get(&format!("/author/{}", writer["slug"].as_str().unwrap())).await;
+    let author = site
+        .get(&format!("/author/{}", writer["slug"].as_str().unwrap()))
+        .await;
     assert_eq!(author.status, 200);
     assert!(author.body.contains(&headline));
     // Ad slots are marked for counting.
@@ -95,7 +117,11 @@ async fn latest_list_excludes_the_article_being_read() {
     let first = &newest["articles"][0];
     let second = &newest["articles"][1];
     let p = site
-        .get(&format!("/{}/{}", first["section"]["slug"].as_str().unwrap(), first["slug"].as_str().unwrap()))
+        .get(&format!(
+            "/{}/{}",
+            first["section"]["slug"].as_str().unwrap(),
+            first["slug"].as_str().unwrap()
+        ))
         .await;
     let latest = &p.body[p.pos("Terkini Lainnya")..];
     let list_end = latest.find("</ul>").unwrap();
@@ -103,8 +129,14 @@ async fn latest_list_excludes_the_article_being_read() {
     assert!(!latest.contains(&escape(first["title"].as_str().unwrap())));
     assert!(latest.contains(&escape(second["title"].as_str().unwrap())));
     // Each item has a thumbnail whose alt is the headline, and a section label.
-    assert!(latest.contains(&format!("alt=\"{}\"", escape(second["title"].as_str().unwrap()))));
-    assert!(latest.contains(&format!(">{}</a>", second["section"]["name"].as_str().unwrap())));
+    assert!(latest.contains(&format!(
+        "alt=\"{}\"",
+        escape(second["title"].as_str().unwrap())
+    )));
+    assert!(latest.contains(&format!(
+        ">{}</a>",
+        second["section"]["name"].as_str().unwrap()
+    )));
 }
 
 #[tokio::test]
@@ -115,14 +147,22 @@ async fn multi_page_article_pages_and_show_all() {
     let one = site.get(&base).await;
     assert_eq!(one.status, 200);
     assert!(one.body.contains("Halaman:"));
-    assert!(one.body.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:8080{base}\">")));
-    assert!(one.body.contains(&format!("<link rel=\"next\" href=\"http://127.0.0.1:8080{base}?page=2\">")));
+    assert!(one.body.contains(&format!(
+        "<link rel=\"canonical\" href=\"http://127.0.0.1:8080{base}\">"
+    )));
+    assert!(one.body.contains(&format!(
+        "<link rel=\"next\" href=\"http://127.0.0.1:8080{base}?page=2\">"
+    )));
     assert!(!one.body.contains("<link rel=\"prev\""));
 
     let two = site.get(&format!("{base}?page=2")).await;
     assert_eq!(two.status, 200);
-    assert!(two.body.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:8080{base}?page=2\">")));
-    assert!(two.body.contains(&format!("<link rel=\"prev\" href=\"http://127.0.0.1:8080{base}\">")));
+    assert!(two.body.contains(&format!(
+        "<link rel=\"canonical\" href=\"http://127.0.0.1:8080{base}?page=2\">"
+    )));
+    assert!(two.body.contains(&format!(
+        "<link rel=\"prev\" href=\"http://127.0.0.1:8080{base}\">"
+    )));
     assert!(two.body.contains("aria-current=\"page\">2<"));
     // The dateline opens page 1 only.
     assert!(one.body.contains(", WARTA - "));
@@ -130,7 +170,10 @@ async fn multi_page_article_pages_and_show_all() {
 
     let all = site.get(&format!("{base}?page=all")).await;
     assert_eq!(all.status, 200);
-    assert!(all.body.contains(&format!("href=\"http://127.0.0.1:8080{base}?page=all\"")));
+    assert!(
+        all.body
+            .contains(&format!("href=\"http://127.0.0.1:8080{base}?page=all\""))
+    );
     // Show-all holds every paragraph of pages 1 and 2.
     let para = |p: &Page| {
         let b = p.pos("<div class=\"body\">");
@@ -151,12 +194,19 @@ async fn article_under_the_wrong_section_redirects_to_its_address() {
     let site = demo_site().await;
     let a = site.rich_article().await;
     let slug = a["slug"].as_str().unwrap();
-    let wrong = if a["section"]["slug"] == "tekno" { "global" } else { "tekno" };
+    let wrong = if a["section"]["slug"] == "tekno" {
+        "global"
+    } else {
+        "tekno"
+    };
     let p = site.get(&format!("/{wrong}/{slug}?page=all")).await;
     assert_eq!(p.status, 301);
     assert_eq!(
         p.header("location"),
-        format!("/{}/{slug}?page=all", a["section"]["slug"].as_str().unwrap())
+        format!(
+            "/{}/{slug}?page=all",
+            a["section"]["slug"].as_str().unwrap()
+        )
     );
 }
 
@@ -164,15 +214,29 @@ async fn article_under_the_wrong_section_redirects_to_its_address() {
 async fn article_carries_seo_and_social_metadata() {
     let site = demo_site().await;
     let a = site.rich_article().await;
-    let url = format!("/{}/{}", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap());
+    let url = format!(
+        "/{}/{}",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
     let p = site.get(&url).await;
     let title = escape(a["title"].as_str().unwrap());
     assert!(p.body.contains(&format!("<title>{title} - Warta</title>")));
     assert!(p.body.contains("<meta name=\"description\" content=\""));
-    assert!(p.body.contains(&format!("<meta property=\"og:title\" content=\"{title}\">")));
-    assert!(p.body.contains("<meta property=\"og:image\" content=\"http://127.0.0.1:8080/media/demo/"));
-    assert!(p.body.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
-    let start = p.pos("<script type=\"application/ld+json\">") + "<script type=\"application/ld+json\">".len();
+    assert!(
+        p.body
+            .contains(&format!("<meta property=\"og:title\" content=\"{title}\">"))
+    );
+    assert!(
+        p.body
+            .contains("<meta property=\"og:image\" content=\"http://127.0.0.1:8080/media/demo/")
+    );
+    assert!(
+        p.body
+            .contains("<meta name=\"twitter:card\" content=\"summary_large_image\">")
+    );
+    let start = p.pos("<script type=\"application/ld+json\">")
+        + "<script type=\"application/ld+json\">".len();
     let end = start + p.body[start..].find("</script>").unwrap();
     let ld: serde_json::Value = serde_json::from_str(&p.body[start..end]).unwrap();
     assert_eq!(ld["@type"], "NewsArticle");
@@ -183,7 +247,12 @@ async fn article_carries_seo_and_social_metadata() {
     assert_eq!(ld["publisher"]["name"], "Warta");
     assert_eq!(ld["articleSection"], a["section"]["name"]);
     assert_eq!(ld["locationCreated"]["name"], a["dateline"]);
-    assert!(ld["image"][0].as_str().unwrap().starts_with("http://127.0.0.1:8080/"));
+    assert!(
+        ld["image"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:8080/")
+    );
 }
 
 #[tokio::test]
@@ -200,12 +269,22 @@ async fn section_and_author_pages_paginate() {
     assert!(p.body.contains("href=\"/nasional?page=2\""));
     let two = site.get("/nasional?page=2").await;
     assert_eq!(two.status, 200);
-    assert!(two.body.contains("<link rel=\"prev\" href=\"http://127.0.0.1:8080/nasional\">"));
+    assert!(
+        two.body
+            .contains("<link rel=\"prev\" href=\"http://127.0.0.1:8080/nasional\">")
+    );
     for bad in ["0", "999", "x"] {
-        assert_eq!(site.get(&format!("/nasional?page={bad}")).await.status, 404, "page={bad}");
+        assert_eq!(
+            site.get(&format!("/nasional?page={bad}")).await.status,
+            404,
+            "page={bad}"
+        );
     }
     let list = site.get("/api/v1/articles?limit=1").await.json();
-    let writer = list["articles"][0]["contributors"][0]["slug"].as_str().unwrap().to_string();
+    let writer = list["articles"][0]["contributors"][0]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let a = site.get(&format!("/author/{writer}")).await;
     assert_eq!(a.status, 200);
     assert!(a.body.contains("Tulisan "));
@@ -215,7 +294,13 @@ async fn section_and_author_pages_paginate() {
 #[tokio::test]
 async fn unknown_addresses_get_a_404_in_the_readers_language() {
     let site = demo_site().await;
-    for path in ["/tidak-ada", "/nasional/tidak-ada", "/video/tidak-ada", "/a/b/c", "/Nasional"] {
+    for path in [
+        "/tidak-ada",
+        "/nasional/tidak-ada",
+        "/video/tidak-ada",
+        "/a/b/c",
+        "/Nasional",
+    ] {
         let p = site.get(path).await;
         assert_eq!(p.status, 404, "{path}");
         assert!(p.body.contains("Halaman tidak ditemukan"), "{path}");
@@ -234,7 +319,11 @@ async fn unknown_addresses_get_a_404_in_the_readers_language() {
 async fn english_interface_on_request() {
     let site = demo_site().await;
     let a = site.rich_article().await;
-    let url = format!("/{}/{}?lang=en", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap());
+    let url = format!(
+        "/{}/{}?lang=en",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
     let p = site.get(&url).await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains("Read the news without ads. Join Warta+"));
@@ -278,9 +367,16 @@ async fn site_and_membership_names_are_settings() {
     let site = demo_site_with(cfg).await;
     let a = site.rich_article().await;
     let p = site
-        .get(&format!("/{}/{}", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap()))
+        .get(&format!(
+            "/{}/{}",
+            a["section"]["slug"].as_str().unwrap(),
+            a["slug"].as_str().unwrap()
+        ))
         .await;
-    assert!(p.body.contains("Baca berita tanpa iklan. Gabung Kabar Premium"));
+    assert!(
+        p.body
+            .contains("Baca berita tanpa iklan. Gabung Kabar Premium")
+    );
     assert!(p.body.contains("Kabar Nusantara - <time"));
     assert!(p.body.contains(", KABAR NUSANTARA - "));
     assert!(p.body.contains("mengakses Kabar Nusantara"));
@@ -291,12 +387,21 @@ async fn site_and_membership_names_are_settings() {
 async fn static_assets_are_hashed_and_cached_forever() {
     let site = demo_site().await;
     let home = site.get("/").await;
-    let at = home.pos("<link rel=\"stylesheet\" href=\"") + "<link rel=\"stylesheet\" href=\"".len();
+    let at =
+        home.pos("<link rel=\"stylesheet\" href=\"") + "<link rel=\"stylesheet\" href=\"".len();
     let css = &home.body[at..at + home.body[at..].find('"').unwrap()];
-    assert!(regex::Regex::new(r"^/static/app\.[0-9a-f]{8}\.css$").unwrap().is_match(css), "{css}");
+    assert!(
+        regex::Regex::new(r"^/static/app\.[0-9a-f]{8}\.css$")
+            .unwrap()
+            .is_match(css),
+        "{css}"
+    );
     let p = site.get(css).await;
     assert_eq!(p.status, 200);
-    assert_eq!(p.header("cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(
+        p.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
     assert!(p.header("content-type").starts_with("text/css"));
     assert_eq!(site.get("/static/nope.css").await.status, 404);
 }
@@ -311,7 +416,12 @@ async fn media_files_are_served_but_never_outside_the_media_folder() {
     assert_eq!(p.header("content-type"), "image/svg+xml");
     assert!(p.header("content-security-policy").contains("sandbox"));
     std::fs::write(site.dir.path().join("secret.txt"), "x").unwrap();
-    for bad in ["/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/demo/../../secret.txt", "/media/.hidden"] {
+    for bad in [
+        "/media/../secret.txt",
+        "/media/%2e%2e/secret.txt",
+        "/media/demo/../../secret.txt",
+        "/media/.hidden",
+    ] {
         assert_eq!(site.get(bad).await.status, 404, "{bad}");
     }
 }
@@ -321,7 +431,10 @@ async fn pages_carry_security_headers() {
     let site = demo_site().await;
     let p = site.get("/").await;
     assert_eq!(p.header("x-content-type-options"), "nosniff");
-    assert!(p.header("content-security-policy").contains("script-src 'self'"));
+    assert!(
+        p.header("content-security-policy")
+            .contains("script-src 'self'")
+    );
 }
 
 #[tokio::test]
@@ -330,7 +443,11 @@ async fn article_page_weighs_under_60_kb_with_its_css_and_js() {
     let mut heaviest = 0;
     let list = site.get("/api/v1/articles?limit=50").await.json();
     for a in list["articles"].as_array().unwrap() {
-        let url = format!("/{}/{}", a["section"]["slug"].as_str().unwrap(), a["slug"].as_str().unwrap());
+        let url = format!(
+            "/{}/{}",
+            a["section"]["slug"].as_str().unwrap(),
+            a["slug"].as_str().unwrap()
+        );
         let p = site.get(&url).await;
         heaviest = heaviest.max(p.body.len());
     }
@@ -339,7 +456,11 @@ async fn article_page_weighs_under_60_kb_with_its_css_and_js() {
         let at = home.pos(tag) + tag.len();
         home.body[at..at + home.body[at..].find('"').unwrap()].to_string()
     };
-    let css = site.get(&asset("<link rel=\"stylesheet\" href=\"")).await.body.len();
+    let css = site
+        .get(&asset("<link rel=\"stylesheet\" href=\""))
+        .await
+        .body
+        .len();
     let js = site.get(&asset("<script src=\"")).await.body.len();
     let total = heaviest + css + js;
     println!("heaviest article page {heaviest} B + css {css} B + js {js} B = {total} B");

@@ -3,8 +3,22 @@
 /// Paths the site uses itself; a section may not take one of these slugs or
 /// its page would shadow a route.
 pub const RESERVED: &[&str] = &[
-    "api", "static", "media", "video", "author", "plus", "login", "healthz", "search", "feed",
-    "sitemap.xml", "robots.txt", "ads.txt", "favicon.ico", "account", "admin",
+    "api",
+    "static",
+    "media",
+    "video",
+    "author",
+    "plus",
+    "login",
+    "healthz",
+    "search",
+    "feed",
+    "sitemap.xml",
+    "robots.txt",
+    "ads.txt",
+    "favicon.ico",
+    "account",
+    "admin",
 ];
 
 /// Make a slug from a headline or name: diacritics folded, everything that

@@ -104,7 +104,10 @@ impl SiteZone {
         minute: i8,
     ) -> Result<i64, jiff::Error> {
         let dt = jiff::civil::DateTime::new(year, month, day, hour, minute, 0, 0)?;
-        Ok(dt.to_zoned_datetime(self.tz.clone())?.timestamp().as_second())
+        Ok(dt
+            .to_zoned_datetime(self.tz.clone())?
+            .timestamp()
+            .as_second())
     }
 }
 
@@ -203,10 +206,7 @@ mod tests {
         assert_eq!(wib.long_date(SEED_UTC, "id"), "Selasa, 11 Januari 2022");
         assert_eq!(wib.long_date(SEED_UTC, "en"), "Tuesday, 11 January 2022");
         // A Friday in August (Jumat, Agustus).
-        assert_eq!(
-            wib.long_date(1_660_903_200, "id"),
-            "Jumat, 19 Agustus 2022"
-        );
+        assert_eq!(wib.long_date(1_660_903_200, "id"), "Jumat, 19 Agustus 2022");
     }
 
     #[test]

@@ -31,7 +31,12 @@ async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
-fn int_param(params: &HashMap<String, String>, name: &str, default: i64, max: i64) -> Result<i64, ApiError> {
+fn int_param(
+    params: &HashMap<String, String>,
+    name: &str,
+    default: i64,
+    max: i64,
+) -> Result<i64, ApiError> {
     match params.get(name) {
         None => Ok(default),
         Some(raw) => match raw.parse::<i64>() {
@@ -43,14 +48,19 @@ fn int_param(params: &HashMap<String, String>, name: &str, default: i64, max: i6
     }
 }
 
-async fn list(State(app): State<AppState>, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(app): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let limit = int_param(&params, "limit", 20, MAX_LIMIT)?;
     let page = int_param(&params, "page", 1, 100_000)?;
     let section = params.get("section").filter(|s| !s.is_empty()).cloned();
     if let Some(s) = &section
         && app.store.section(s).await?.is_none()
     {
-        return Err(ApiError(AppError::BadRequest(format!("unknown section {s:?}"))));
+        return Err(ApiError(AppError::BadRequest(format!(
+            "unknown section {s:?}"
+        ))));
     }
     let now = app.clock.now();
     let listing = app
@@ -77,7 +87,10 @@ async fn list(State(app): State<AppState>, Query(params): Query<HashMap<String, 
     })))
 }
 
-async fn one(State(app): State<AppState>, Path(slug): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn one(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let a = app
         .store
         .article(&slug, app.clock.now())
@@ -102,17 +115,15 @@ pub async fn article_json(app: &AppState, a: &Article) -> Result<Value, ApiError
         .body
         .iter()
         .map(|b| match b {
-            Block::ReadAlso { title, slug } => {
-                match slug.as_ref().and_then(|s| refs.get(s)) {
-                    Some(r) => json!({
-                        "type": "read_also",
-                        "title": r.headline,
-                        "slug": r.slug,
-                        "url": format!("{base}{}", article_path(&r.section_slug, &r.slug)),
-                    }),
-                    None => json!({ "type": "read_also", "title": title }),
-                }
-            }
+            Block::ReadAlso { title, slug } => match slug.as_ref().and_then(|s| refs.get(s)) {
+                Some(r) => json!({
+                    "type": "read_also",
+                    "title": r.headline,
+                    "slug": r.slug,
+                    "url": format!("{base}{}", article_path(&r.section_slug, &r.slug)),
+                }),
+                None => json!({ "type": "read_also", "title": title }),
+            },
             other => serde_json::to_value(other).expect("blocks serialize"),
         })
         .collect();

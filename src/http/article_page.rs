@@ -105,7 +105,10 @@ pub async fn build(
 
     let shown: Vec<&Block> = match choice {
         PageChoice::All => pages.iter().flat_map(|p| p.iter()).collect(),
-        PageChoice::One(n) => pages.get(n - 1).map(|p| p.iter().collect()).unwrap_or_default(),
+        PageChoice::One(n) => pages
+            .get(n - 1)
+            .map(|p| p.iter().collect())
+            .unwrap_or_default(),
     };
     let first_page = matches!(choice, PageChoice::All | PageChoice::One(1));
 
@@ -139,13 +142,24 @@ pub async fn build(
         .dateline
         .as_deref()
         .filter(|d| !d.trim().is_empty())
-        .map(|d| format!("{}, {}{}", d.trim().to_uppercase(), app.cfg.dateline_name(), chrome.tr("dateline_sep")));
+        .map(|d| {
+            format!(
+                "{}, {}{}",
+                d.trim().to_uppercase(),
+                app.cfg.dateline_name(),
+                chrome.tr("dateline_sep")
+            )
+        });
     let mut dateline_pending = first_page;
     let mut blocks = Vec::new();
     for (i, b) in owned.into_iter().enumerate() {
         let view = match b {
             Block::Paragraph { text } => {
-                let d = if dateline_pending { dateline.clone() } else { None };
+                let d = if dateline_pending {
+                    dateline.clone()
+                } else {
+                    None
+                };
                 dateline_pending = false;
                 Some(BlockView::Paragraph { text, dateline: d })
             }
@@ -183,7 +197,9 @@ pub async fn build(
             (Some(pager), canonical, prev, next)
         }
         PageChoice::All if paged => (
-            Some(Pager::new(0, pages.len(), |k| super::view::page_url(&url, k))),
+            Some(Pager::new(0, pages.len(), |k| {
+                super::view::page_url(&url, k)
+            })),
             abs(&format!("{url}?page=all")),
             None,
             None,
@@ -272,10 +288,16 @@ pub async fn build(
         section_name: article.section.name,
         section_url: format!("/{}", article.section.slug),
         published_at: article.published_at,
-        updated_at: article.updated_at.filter(|u| *u > article.published_at + 60),
+        updated_at: article
+            .updated_at
+            .filter(|u| *u > article.published_at + 60),
         credits,
         sources: article.sources,
-        featured_image: if first_page { article.featured_image } else { None },
+        featured_image: if first_page {
+            article.featured_image
+        } else {
+            None
+        },
         blocks,
         pager,
         rel_prev,
@@ -318,7 +340,8 @@ fn thread_comments(all: Vec<Comment>) -> Vec<CommentView> {
 }
 
 /// schema.org NewsArticle, serialized so it can sit inside a <script>
-/// element: "</" is escaped, so no text of an article can close the tag.
+/// element: <, > and & are written as \u escapes, so no text of an article
+/// can close the tag or open a comment that confuses the HTML parser.
 fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>) -> String {
     let person = |c: &crate::domain::Credit| {
         serde_json::json!({
@@ -378,7 +401,9 @@ fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>) -> Stri
     }
     serde_json::to_string(&v)
         .expect("json values serialize")
-        .replace("</", "<\\/")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -394,7 +419,12 @@ mod tests {
             body: "x".into(),
             created_at: id,
         };
-        let t = thread_comments(vec![c(1, None, "a"), c(2, Some(1), "b"), c(3, None, "c"), c(4, Some(99), "d")]);
+        let t = thread_comments(vec![
+            c(1, None, "a"),
+            c(2, Some(1), "b"),
+            c(3, None, "c"),
+            c(4, Some(99), "d"),
+        ]);
         assert_eq!(t.len(), 3);
         assert_eq!(t[0].replies.len(), 1);
         assert_eq!(t[0].replies[0].author, "b");

@@ -32,7 +32,14 @@ pub async fn render_error_pages(State(app): State<AppState>, req: Request, next:
         Ok(html) => (page.status(), Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "error page failed to render");
-            (page.status(), chrome.t.get(&format!("error_{key}_title")).cloned().unwrap_or_default())
+            (
+                page.status(),
+                chrome
+                    .t
+                    .get(&format!("error_{key}_title"))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
                 .into_response()
         }
     }

@@ -63,7 +63,10 @@ pub fn router(app: AppState) -> Router {
         .route("/{section}", get(site::section))
         .route("/{section}/{slug}", get(site::article))
         .fallback(site::not_found)
-        .layer(middleware::from_fn_with_state(app.clone(), errors::render_error_pages));
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            errors::render_error_pages,
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{*name}", get(site::static_file))
@@ -83,12 +86,18 @@ async fn healthz() -> &'static str {
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,

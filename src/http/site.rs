@@ -23,7 +23,12 @@ async fn chrome(app: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Chrome
 
 /// A rendered page. When the reader switched language with `?lang=`, the
 /// choice is remembered in a cookie.
-fn page(app: &AppState, uri: &Uri, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
+fn page(
+    app: &AppState,
+    uri: &Uri,
+    name: &str,
+    ctx: minijinja::Value,
+) -> Result<Response, AppError> {
     let html = app.views.render(name, ctx)?;
     let mut res = Html(html).into_response();
     if let Some(q) = uri.query()
@@ -31,7 +36,8 @@ fn page(app: &AppState, uri: &Uri, name: &str, ctx: minijinja::Value) -> Result<
             .split('&')
             .find_map(|p| p.strip_prefix("lang="))
             .and_then(crate::render::i18n::supported)
-        && let Ok(v) = HeaderValue::from_str(&format!("lang={l}; Path=/; Max-Age=31536000; SameSite=Lax"))
+        && let Ok(v) =
+            HeaderValue::from_str(&format!("lang={l}; Path=/; Max-Age=31536000; SameSite=Lax"))
     {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -50,7 +56,11 @@ fn list_page(params: &HashMap<String, String>) -> Result<usize, AppError> {
     }
 }
 
-pub async fn home(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn home(
+    State(app): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let c = chrome(&app, &uri, &headers).await?;
     let now = app.clock.now();
     let latest: Vec<Teaser> = app
@@ -84,7 +94,8 @@ pub async fn home(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> 
             .map(Teaser::from)
             .collect();
         if !items.is_empty() {
-            blocks.push(crate::view! { section => s, url => format!("/{}", s.slug), items => items });
+            blocks
+                .push(crate::view! { section => s, url => format!("/{}", s.slug), items => items });
         }
     }
     let videos: Vec<VideoCard> = app
@@ -210,8 +221,14 @@ pub async fn article(
         return Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response());
     }
     let c = chrome(&app, &uri, &headers).await?;
-    let view = article_page::build(&app, &c, article, params.get("page").map(String::as_str)).await?;
-    page(&app, &uri, "article.html", crate::view! { site => &c, t => &*c.t, article => view })
+    let view =
+        article_page::build(&app, &c, article, params.get("page").map(String::as_str)).await?;
+    page(
+        &app,
+        &uri,
+        "article.html",
+        crate::view! { site => &c, t => &*c.t, article => view },
+    )
 }
 
 pub async fn videos(
@@ -281,11 +298,20 @@ pub async fn video(
     )
 }
 
-pub async fn plans(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn plans(
+    State(app): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let c = chrome(&app, &uri, &headers).await?;
     let plans = &app.cfg.plans;
     let canonical = format!("{}/plus", app.cfg.base_url);
-    page(&app, &uri, "plans.html", crate::view! { site => &c, t => &*c.t, plans, canonical })
+    page(
+        &app,
+        &uri,
+        "plans.html",
+        crate::view! { site => &c, t => &*c.t, plans, canonical },
+    )
 }
 
 pub async fn not_found() -> AppError {
@@ -325,7 +351,10 @@ pub async fn media_file(State(app): State<AppState>, Path(path): Path<String>) -
     match tokio::fs::read(&full).await {
         Ok(bytes) => (
             [
-                (header::CONTENT_TYPE, crate::render::assets::content_type(&path)),
+                (
+                    header::CONTENT_TYPE,
+                    crate::render::assets::content_type(&path),
+                ),
                 (header::CACHE_CONTROL, "public, max-age=86400"),
                 (
                     header::CONTENT_SECURITY_POLICY,

@@ -48,12 +48,16 @@ pub fn builtin_profiles() -> Result<Vec<SiteProfile>, ProfileLoadError> {
         if !name.ends_with(".toml") {
             continue;
         }
-        let Some(f) = BuiltinProfiles::get(&name) else { continue };
+        let Some(f) = BuiltinProfiles::get(&name) else {
+            continue;
+        };
         let text = String::from_utf8_lossy(&f.data);
-        out.push(SiteProfile::from_toml(&text).map_err(|e| ProfileLoadError::Bad {
-            name: name.to_string(),
-            message: e.to_string(),
-        })?);
+        out.push(
+            SiteProfile::from_toml(&text).map_err(|e| ProfileLoadError::Bad {
+                name: name.to_string(),
+                message: e.to_string(),
+            })?,
+        );
     }
     Ok(out)
 }
@@ -86,13 +90,18 @@ pub async fn import_page_text(
         file: file.to_path_buf(),
         source,
     })?;
-    let profile = profiles
-        .iter()
-        .find(|p| p.matches(&text))
-        .ok_or_else(|| ImportFileError::NoProfile {
-            file: file.to_path_buf(),
-            tried: profiles.iter().map(|p| p.name().to_string()).collect::<Vec<_>>().join(", "),
-        })?;
+    let profile =
+        profiles
+            .iter()
+            .find(|p| p.matches(&text))
+            .ok_or_else(|| ImportFileError::NoProfile {
+                file: file.to_path_buf(),
+                tried: profiles
+                    .iter()
+                    .map(|p| p.name().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
     let parsed = page_text::parse(&text, profile).map_err(|source| ImportFileError::Parse {
         file: file.to_path_buf(),
         source,
@@ -121,7 +130,10 @@ pub async fn import_page_text(
             ImportedBlock::Paragraph(text) => Block::Paragraph { text },
             ImportedBlock::Heading(text) => Block::Heading { text },
             ImportedBlock::ReadAlso(title) => {
-                let found = store.find_by_headline(&title, now).await.map_err(store_err)?;
+                let found = store
+                    .find_by_headline(&title, now)
+                    .await
+                    .map_err(store_err)?;
                 Block::ReadAlso {
                     title,
                     slug: found.map(|r| r.slug),
@@ -152,18 +164,30 @@ pub async fn import_page_text(
         .collect();
 
     let base = slug::slugify(&parsed.headline, 80);
-    let base = if base.is_empty() { "artikel".to_string() } else { base };
+    let base = if base.is_empty() {
+        "artikel".to_string()
+    } else {
+        base
+    };
     let mut article_slug = base.clone();
     let mut n = 2;
-    while store.article_slug_taken(&article_slug).await.map_err(store_err)? {
+    while store
+        .article_slug_taken(&article_slug)
+        .await
+        .map_err(store_err)?
+    {
         article_slug = format!("{base}-{n}");
         n += 1;
     }
-    let section = store.section(section_slug).await.map_err(store_err)?.unwrap_or_else(|| Section {
-        slug: section_slug.to_string(),
-        name: title_case(section_slug),
-        description: String::new(),
-    });
+    let section = store
+        .section(section_slug)
+        .await
+        .map_err(store_err)?
+        .unwrap_or_else(|| Section {
+            slug: section_slug.to_string(),
+            name: title_case(section_slug),
+            description: String::new(),
+        });
     let section_path = section.slug.clone();
     let article = NewArticle {
         slug: article_slug.clone(),

@@ -35,7 +35,12 @@ pub struct Views {
 }
 
 impl Views {
-    pub fn new(theme: Theme, zone: SiteZone, site_name: &str, plus: &str) -> Result<Views, RenderError> {
+    pub fn new(
+        theme: Theme,
+        zone: SiteZone,
+        site_name: &str,
+        plus: &str,
+    ) -> Result<Views, RenderError> {
         let catalog = Catalog::load(&theme, site_name, plus)?;
         let assets = Assets::load(&theme);
         let mut env = Environment::new();
@@ -64,11 +69,17 @@ impl Views {
         let z = zone.clone();
         env.add_filter("iso_time", move |ts: i64| z.iso_with_offset(ts));
         let z = zone;
-        env.add_filter("long_date", move |ts: i64, locale: String| z.long_date(ts, &locale));
+        env.add_filter("long_date", move |ts: i64, locale: String| {
+            z.long_date(ts, &locale)
+        });
         env.add_filter("rupiah", |n: u64| format_rupiah(n));
         let urls = assets.urls();
         env.add_function("asset", move |name: String| -> Value {
-            Value::from(urls.get(&name).cloned().unwrap_or_else(|| format!("/static/{name}")))
+            Value::from(
+                urls.get(&name)
+                    .cloned()
+                    .unwrap_or_else(|| format!("/static/{name}")),
+            )
         });
         Ok(Views {
             env,
@@ -140,7 +151,7 @@ pub fn format_rupiah(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);

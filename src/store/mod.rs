@@ -133,7 +133,8 @@ pub trait Store: Send + Sync {
     async fn article(&self, slug: &str, now: i64) -> Result<Option<Article>>;
     async fn articles(&self, q: &ArticleQuery) -> Result<Listing<ArticleSummary>>;
     /// Current headlines of published articles, for read-also links.
-    async fn article_refs(&self, slugs: &[String], now: i64) -> Result<HashMap<String, ArticleRef>>;
+    async fn article_refs(&self, slugs: &[String], now: i64)
+    -> Result<HashMap<String, ArticleRef>>;
     /// The newest published article with exactly this headline.
     async fn find_by_headline(&self, headline: &str, now: i64) -> Result<Option<ArticleRef>>;
     async fn sections(&self) -> Result<Vec<Section>>;

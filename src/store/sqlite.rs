@@ -211,15 +211,12 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, a: &NewArticle) -> 
 #[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<Vec<i64>> {
-        let before: Vec<i64> = match sqlx::query_scalar(
-            "SELECT version FROM _sqlx_migrations WHERE success = 1",
-        )
-        .fetch_all(&self.pool)
-        .await
-        {
-            Ok(v) => v,
-            Err(_) => Vec::new(),
-        };
+        // Before the first migration the bookkeeping table does not exist.
+        let before: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&self.pool)
+                .await
+                .unwrap_or_default();
         MIGRATOR.run(&self.pool).await?;
         Ok(MIGRATOR
             .iter()
@@ -369,13 +366,14 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         let items = rows.iter().map(summary_of).collect::<Result<Vec<_>>>()?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
-            .bind(q.now)
-            .bind(&q.section)
-            .bind(&q.contributor)
-            .bind(q.exclude_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
+                .bind(q.now)
+                .bind(&q.section)
+                .bind(&q.contributor)
+                .bind(q.exclude_id)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(Listing { items, total })
     }
 
@@ -477,12 +475,13 @@ impl Store for SqliteStore {
         .bind(q.offset)
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
-            .bind(q.now)
-            .bind(&q.section)
-            .bind(q.exclude_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
+                .bind(q.now)
+                .bind(&q.section)
+                .bind(q.exclude_id)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(Listing {
             items: rows.iter().map(video_of).collect(),
             total,
