@@ -316,6 +316,18 @@ async fn unknown_addresses_get_a_404_in_the_readers_language() {
 }
 
 #[tokio::test]
+async fn unreadable_addresses_get_a_400_page_in_the_readers_language() {
+    let site = demo_site().await;
+    for path in ["/nasional/%FF%FE", "/%C3%28", "/author/%FF", "/video/%FF"] {
+        let p = site.get(path).await;
+        assert_eq!(p.status, 400, "{path}");
+        assert!(p.body.contains("Permintaan tidak valid"), "{path}");
+    }
+    let en = site.get("/nasional/%FF?lang=en").await;
+    assert!(en.body.contains("Bad request"));
+}
+
+#[tokio::test]
 async fn english_interface_on_request() {
     let site = demo_site().await;
     let a = site.rich_article().await;

@@ -265,6 +265,17 @@ fn a_site_profile_file_adds_another_portal_without_code() {
     assert_eq!(out.status.code(), Some(1));
     // ...its own profile does.
     let profile = fixture("example-profile.toml");
-    let out = warta(dir.path(), &["--profile", profile.to_str().unwrap(), page.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = warta(
+        dir.path(),
+        &[
+            "--profile",
+            profile.to_str().unwrap(),
+            page.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -15,6 +16,13 @@ use crate::error::AppError;
 use crate::store::{ArticleQuery, VideoQuery};
 
 type Params = Query<HashMap<String, String>>;
+
+/// A path that cannot be read (bad percent-encoding, not UTF-8) is the
+/// reader's mistake: a 400 page in their language, not axum's plain text.
+fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
+    p.map(|Path(v)| v)
+        .map_err(|e| AppError::BadRequest(e.body_text()))
+}
 
 async fn chrome(app: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Chrome, AppError> {
     let locale = reader_locale(app, uri.query(), headers);
@@ -121,11 +129,12 @@ pub async fn home(
 
 pub async fn section(
     State(app): State<AppState>,
-    Path(slug_param): Path<String>,
+    slug_param: Result<Path<String>, PathRejection>,
     Query(params): Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let slug_param = path(slug_param)?;
     if !slug::is_valid(&slug_param) {
         return Err(AppError::NotFound);
     }
@@ -164,11 +173,12 @@ pub async fn section(
 
 pub async fn author(
     State(app): State<AppState>,
-    Path(slug_param): Path<String>,
+    slug_param: Result<Path<String>, PathRejection>,
     Query(params): Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let slug_param = path(slug_param)?;
     let Some(person) = app.store.contributor(&slug_param).await? else {
         return Err(AppError::NotFound);
     };
@@ -204,11 +214,12 @@ pub async fn author(
 
 pub async fn article(
     State(app): State<AppState>,
-    Path((section_slug, slug_param)): Path<(String, String)>,
+    params_path: Result<Path<(String, String)>, PathRejection>,
     Query(params): Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let (section_slug, slug_param) = path(params_path)?;
     let Some(article) = app.store.article(&slug_param, app.clock.now()).await? else {
         return Err(AppError::NotFound);
     };
@@ -266,10 +277,11 @@ pub async fn videos(
 
 pub async fn video(
     State(app): State<AppState>,
-    Path(slug_param): Path<String>,
+    slug_param: Result<Path<String>, PathRejection>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let slug_param = path(slug_param)?;
     let now = app.clock.now();
     let Some(v) = app.store.video(&slug_param, now).await? else {
         return Err(AppError::NotFound);

@@ -844,7 +844,10 @@ mod tests {
     }
 
     fn example() -> SiteProfile {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/example-profile.toml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/import/example-profile.toml"
+        );
         SiteProfile::from_toml(&read(path)).expect("example profile loads")
     }
 
