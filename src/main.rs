@@ -116,7 +116,11 @@ async fn open(args: &StoreArgs) -> anyhow::Result<(Config, Arc<dyn Store>)> {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { store, addr, demo } => {
-            let (cfg, st) = open(&store).await?;
+            let (mut cfg, st) = open(&store).await?;
+            if cfg.base_url == Config::default().base_url {
+                // No base URL set: links point where this process listens.
+                cfg.base_url = format!("http://{addr}");
+            }
             if demo && st.counts().await?.articles == 0 {
                 let c =
                     warta::demo::load(st.as_ref(), &store.data, warta::domain::time::now()).await?;

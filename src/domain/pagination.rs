@@ -34,7 +34,7 @@ pub fn parse_page(raw: Option<&str>, pages: usize) -> Result<PageChoice, PageErr
     if raw.eq_ignore_ascii_case("all") {
         return Ok(PageChoice::All);
     }
-    let n: usize = raw.trim().parse().map_err(|_| PageError::NotANumber)?;
+    let n: usize = raw.parse().map_err(|_| PageError::NotANumber)?;
     if n == 0 || n > pages.max(1) {
         return Err(PageError::OutOfRange(n));
     }
@@ -93,6 +93,7 @@ mod tests {
         assert_eq!(parse_page(Some("4"), 3), Err(PageError::OutOfRange(4)));
         assert_eq!(parse_page(Some("dua"), 3), Err(PageError::NotANumber));
         assert_eq!(parse_page(Some("-1"), 3), Err(PageError::NotANumber));
+        assert_eq!(parse_page(Some(" 1"), 3), Err(PageError::NotANumber));
         assert_eq!(
             parse_page(Some("99999999999999999999999"), 3),
             Err(PageError::NotANumber)

@@ -122,6 +122,16 @@ pub async fn build(
         })
         .collect();
     let refs = app.store.article_refs(&ra_slugs, now).await?;
+    // An imported reference that matched nothing then may match a story
+    // published since: look it up by title, so it becomes a link by itself.
+    let mut by_title = HashMap::new();
+    for b in &shown {
+        if let Block::ReadAlso { title, slug: None } = b
+            && let Some(r) = app.store.find_by_headline(title, now).await?
+        {
+            by_title.insert(title.clone(), r);
+        }
+    }
     let mut videos_in_body = HashMap::new();
     for b in &shown {
         if let Block::Video { video } = b
@@ -170,13 +180,16 @@ pub async fn build(
             Block::Video { video } => videos_in_body
                 .remove(&video)
                 .map(|v| BlockView::Video(VideoCard::from(v))),
-            Block::ReadAlso { title, slug } => {
-                let r = slug.as_ref().and_then(|s| refs.get(s));
-                Some(BlockView::ReadAlso {
-                    title: r.map(|r| r.headline.clone()).unwrap_or(title),
-                    url: r.map(|r| article_path(&r.section_slug, &r.slug)),
-                })
-            }
+            // "Baca juga" is only ever a real link: a reference that points
+            // at nothing published is kept in the data but not shown.
+            Block::ReadAlso { title, slug } => slug
+                .as_ref()
+                .and_then(|s| refs.get(s).cloned())
+                .or_else(|| by_title.get(&title).cloned())
+                .map(|r| BlockView::ReadAlso {
+                    title: r.headline.clone(),
+                    url: Some(article_path(&r.section_slug, &r.slug)),
+                }),
             Block::PageBreak => None,
         };
         blocks.extend(view);
@@ -371,7 +384,6 @@ fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>) -> Stri
         "url": canonical,
         "datePublished": app.zone.iso_with_offset(a.published_at),
         "dateModified": app.zone.iso_with_offset(a.updated_at.unwrap_or(a.published_at).max(a.published_at)),
-        "author": authors,
         "publisher": {
             "@type": "Organization",
             "name": app.cfg.site_name,
@@ -382,6 +394,9 @@ fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>) -> Stri
         "inLanguage": app.cfg.locale,
         "isAccessibleForFree": true,
     });
+    if !authors.is_empty() {
+        v["author"] = serde_json::Value::Array(authors);
+    }
     if !editors.is_empty() {
         v["editor"] = serde_json::Value::Array(editors);
     }

@@ -12,11 +12,12 @@ use crate::error::ErrorPage;
 
 pub async fn render_error_pages(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let locale = reader_locale(&app, req.uri().query(), req.headers());
+    let uri = req.uri().clone();
     let res = next.run(req).await;
     let Some(page) = res.extensions().get::<ErrorPage>().copied() else {
         return res;
     };
-    let chrome = match Chrome::build(&app, locale, "/").await {
+    let chrome = match Chrome::build(&app, locale, &uri).await {
         Ok(c) => c,
         Err(_) => Chrome::minimal(&app, locale),
     };

@@ -26,7 +26,7 @@ fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
 
 async fn chrome(app: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Chrome, AppError> {
     let locale = reader_locale(app, uri.query(), headers);
-    Chrome::build(app, locale, uri.path()).await
+    Chrome::build(app, locale, uri).await
 }
 
 /// A rendered page. When the reader switched language with `?lang=`, the
@@ -39,6 +39,9 @@ fn page(
 ) -> Result<Response, AppError> {
     let html = app.views.render(name, ctx)?;
     let mut res = Html(html).into_response();
+    // The language (and soon the reader) comes from cookies: caches must key on them.
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Cookie"));
     if let Some(q) = uri.query()
         && let Some(l) = q
             .split('&')

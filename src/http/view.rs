@@ -44,6 +44,8 @@ pub struct Chrome {
     pub name: String,
     pub membership_name: String,
     pub locale: &'static str,
+    /// The language the site's content is written in (not the reader's).
+    pub content_locale: String,
     pub base_url: String,
     #[serde(skip)]
     pub t: Strings,
@@ -58,11 +60,24 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    pub async fn build(app: &App, locale: &'static str, path: &str) -> Result<Chrome, AppError> {
+    pub async fn build(
+        app: &App,
+        locale: &'static str,
+        uri: &axum::http::Uri,
+    ) -> Result<Chrome, AppError> {
         let mut c = Chrome::minimal(app, locale);
         c.sections = app.store.sections().await?;
         let other = if locale == "id" { "en" } else { "id" };
-        c.lang_switch_url = format!("{path}?lang={other}");
+        // Keep the reader where they are (same page of the story) when switching.
+        let mut query: Vec<&str> = uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .collect();
+        let lang = format!("lang={other}");
+        query.push(&lang);
+        c.lang_switch_url = format!("{}?{}", uri.path(), query.join("&"));
         Ok(c)
     }
 
@@ -71,6 +86,7 @@ impl Chrome {
             name: app.cfg.site_name.clone(),
             membership_name: app.cfg.membership_name(),
             locale,
+            content_locale: app.cfg.locale.clone(),
             base_url: app.cfg.base_url.clone(),
             t: app.views.catalog.strings(locale),
             sections: Vec::new(),
@@ -182,6 +198,7 @@ pub struct PageLink {
 
 impl Pager {
     /// `url_of(n)` builds the address of page `n`.
+    /// `current` 0 means no page is current (the show-all view).
     pub fn new(current: usize, total: usize, url_of: impl Fn(usize) -> String) -> Pager {
         Pager {
             current,
@@ -194,7 +211,7 @@ impl Pager {
                 })
                 .collect(),
             prev: (current > 1).then(|| url_of(current - 1)),
-            next: (current < total).then(|| url_of(current + 1)),
+            next: (current >= 1 && current < total).then(|| url_of(current + 1)),
         }
     }
 }

@@ -12,6 +12,7 @@
       if (!t) return;
       if (t.hasAttribute("data-share-ok")) {
         share.open = false;
+        share.querySelector("summary").focus();
       } else if (t.hasAttribute("data-copy")) {
         var url = t.getAttribute("data-copy");
         var done = function () { t.textContent = t.getAttribute("data-copied"); };
@@ -21,12 +22,21 @@
         navigator.share({ title: t.getAttribute("data-title"), url: t.getAttribute("data-url") }).catch(function () {});
       }
     });
+    share.addEventListener("toggle", function () {
+      if (share.open) {
+        var first = share.querySelector(".share-panel a");
+        if (first) first.focus();
+      }
+    });
     if (navigator.share) {
       var n = share.querySelector(".native-share");
       if (n) n.hidden = false;
     }
     document.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && share.open) share.open = false;
+      if (e.key === "Escape" && share.open) {
+        share.open = false;
+        share.querySelector("summary").focus();
+      }
     });
   }
 
