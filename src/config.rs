@@ -38,7 +38,66 @@ pub struct Config {
     pub articles_per_page: i64,
     pub latest_count: i64,
     pub ads: Vec<AdSlot>,
+    /// Served as /ads.txt when set.
+    pub ads_txt: Option<String>,
     pub plans: Vec<Plan>,
+    pub mail: MailConfig,
+    /// How long a sign-in lasts without use.
+    pub session_days: i64,
+    /// Paragraphs a non-member sees of a members-only story.
+    pub preview_paragraphs: usize,
+    pub comments: CommentsConfig,
+    /// Take the client address from X-Forwarded-For (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    pub from: String,
+    /// smtp://host:port, smtps://user:pass@host; unset: mail is written to <data>/mail.
+    pub smtp_url: Option<String>,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            from: "Warta <noreply@localhost>".into(),
+            smtp_url: None,
+        }
+    }
+}
+
+// The SMTP URL may carry a password: never print it.
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("from", &self.from)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommentsConfig {
+    /// Hold every comment for a moderator before it is shown.
+    pub premoderation: bool,
+    /// A comment containing one of these (case-insensitive) waits for review.
+    pub blocked_words: Vec<String>,
+    pub edit_minutes: i64,
+    pub max_chars: usize,
+}
+
+impl Default for CommentsConfig {
+    fn default() -> Self {
+        CommentsConfig {
+            premoderation: false,
+            blocked_words: Vec::new(),
+            edit_minutes: 15,
+            max_chars: 2000,
+        }
+    }
 }
 
 /// A house ad in a named slot. Slots: "top", "in_article", "sidebar", "sticky".
@@ -80,7 +139,13 @@ impl Default for Config {
             articles_per_page: 12,
             latest_count: 10,
             ads: default_ads(),
+            ads_txt: None,
             plans: default_plans(),
+            mail: MailConfig::default(),
+            session_days: 30,
+            preview_paragraphs: 3,
+            comments: CommentsConfig::default(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -171,6 +236,12 @@ impl Config {
         if let Some(v) = get("WARTA_THEME_DIR") {
             self.theme_dir = Some(v.into());
         }
+        if let Some(v) = get("WARTA_SMTP_URL") {
+            self.mail.smtp_url = Some(v);
+        }
+        if let Some(v) = get("WARTA_MAIL_FROM") {
+            self.mail.from = v;
+        }
     }
 
     pub fn validate(&mut self) -> Result<(), ConfigError> {
@@ -212,6 +283,15 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    pub fn plan(&self, id: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    /// Cookies get `Secure` when the site is served over TLS.
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
     }
 
     pub fn membership_name(&self) -> String {
@@ -261,6 +341,13 @@ mod tests {
             ..Config::default()
         };
         assert!(c.validate().unwrap_err().to_string().contains("locale"));
+    }
+
+    #[test]
+    fn smtp_secrets_are_not_printed() {
+        let mut c = Config::default();
+        c.mail.smtp_url = Some("smtps://user:hunter2@mail.example".into());
+        assert!(!format!("{c:?}").contains("hunter2"));
     }
 
     #[test]

@@ -14,6 +14,12 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("too many requests")]
+    TooManyRequests,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -25,7 +31,10 @@ pub enum AppError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorPage {
     BadRequest,
+    Unauthorized,
+    Forbidden,
     NotFound,
+    TooManyRequests,
     Internal,
 }
 
@@ -33,7 +42,10 @@ impl ErrorPage {
     pub fn status(self) -> StatusCode {
         match self {
             ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorPage::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorPage::Forbidden => StatusCode::FORBIDDEN,
             ErrorPage::NotFound => StatusCode::NOT_FOUND,
+            ErrorPage::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -41,7 +53,10 @@ impl ErrorPage {
     pub fn key(self) -> &'static str {
         match self {
             ErrorPage::BadRequest => "400",
+            ErrorPage::Unauthorized => "401",
+            ErrorPage::Forbidden => "403",
             ErrorPage::NotFound => "404",
+            ErrorPage::TooManyRequests => "429",
             ErrorPage::Internal => "500",
         }
     }
@@ -52,6 +67,9 @@ impl AppError {
         match self {
             AppError::NotFound => ErrorPage::NotFound,
             AppError::BadRequest(_) => ErrorPage::BadRequest,
+            AppError::Forbidden => ErrorPage::Forbidden,
+            AppError::Unauthorized => ErrorPage::Unauthorized,
+            AppError::TooManyRequests => ErrorPage::TooManyRequests,
             AppError::Store(_) | AppError::Render(_) => ErrorPage::Internal,
         }
     }
@@ -85,6 +103,9 @@ impl IntoResponse for ApiError {
         let message = match &self.0 {
             AppError::NotFound => "not found".to_string(),
             AppError::BadRequest(m) => m.clone(),
+            AppError::Forbidden => "forbidden".to_string(),
+            AppError::Unauthorized => "sign in first".to_string(),
+            AppError::TooManyRequests => "too many requests, try again later".to_string(),
             other => {
                 tracing::error!(error = %other, "api request failed");
                 "internal error".to_string()

@@ -6,6 +6,8 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod mail;
+pub mod membership;
 pub mod render;
 pub mod server;
 pub mod store;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use warta::config::Config;
-use warta::store::Store;
 use warta::store::sqlite::SqliteStore;
+use warta::store::{Backend, Store};
 
 #[derive(Parser)]
 #[command(
@@ -103,7 +103,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn open(args: &StoreArgs) -> anyhow::Result<(Config, Arc<dyn Store>)> {
+async fn open(args: &StoreArgs) -> anyhow::Result<(Config, Arc<dyn Backend>)> {
     let cfg = Config::load(args.config.as_deref())?;
     let store = SqliteStore::open_dir(&args.data).await?;
     let applied = store.migrate().await?;

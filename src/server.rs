@@ -7,11 +7,11 @@ use crate::config::Config;
 use crate::domain::time::SiteZone;
 use crate::http::{App, AppState, Clock};
 use crate::render::{Theme, Views};
-use crate::store::Store;
+use crate::store::Backend;
 
 pub fn build_app(
     cfg: Config,
-    store: Arc<dyn Store>,
+    backend: Arc<dyn Backend>,
     data_dir: PathBuf,
 ) -> anyhow::Result<AppState> {
     let zone = SiteZone::new(&cfg.time_zone)?;
@@ -22,13 +22,20 @@ pub fn build_app(
         &cfg.membership_name(),
     )?;
     views.check()?;
+    let mailer = match &cfg.mail.smtp_url {
+        Some(url) => crate::mail::Mailer::smtp(url, &cfg.mail.from)?,
+        None => crate::mail::Mailer::folder(data_dir.join("mail"), &cfg.mail.from),
+    };
     Ok(Arc::new(App {
         cfg,
         zone,
-        store,
+        store: backend.clone(),
+        readers: backend,
         views,
         data_dir,
         clock: Clock::default(),
+        mailer,
+        limits: Default::default(),
     }))
 }
 
@@ -38,9 +45,12 @@ pub async fn serve(app: AppState, addr: &str) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, crate::http::router(app))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        crate::http::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -250,9 +250,13 @@ impl Video {
 pub struct Comment {
     pub id: i64,
     pub parent_id: Option<i64>,
+    /// The reader who wrote it; none for imported or demo comments.
+    pub reader_id: Option<i64>,
+    /// Empty when the author deleted their account.
     pub author: String,
     pub body: String,
     pub created_at: i64,
+    pub edited_at: Option<i64>,
 }
 
 /// Cut `s` at a word boundary so it is at most `max` characters, adding "…".

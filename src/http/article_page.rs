@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::App;
+use super::auth::Ctx;
 use super::view::{Chrome, Pager, Teaser, VideoCard, article_path, role_key};
 use crate::config::AdSlot;
+use crate::domain::access::{BodyAccess, Decision, Gate};
 use crate::domain::pagination::{PageChoice, PageError, parse_page, split_pages};
 use crate::domain::{Article, Block, Comment, Image, Role, ads};
 use crate::error::AppError;
@@ -52,10 +54,53 @@ pub enum BlockView {
 
 #[derive(Serialize)]
 pub struct CommentView {
+    pub id: i64,
     pub author: String,
-    pub body: String,
+    /// Plain text cut into runs of text and links, so links can be made
+    /// safe in the template without ever trusting the text as HTML.
+    pub parts: Vec<TextPart>,
     pub created_at: i64,
+    pub edited: bool,
+    pub mine: bool,
+    pub editable: bool,
+    pub body: String,
     pub replies: Vec<CommentView>,
+}
+
+#[derive(Serialize)]
+pub struct TextPart {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// Find http(s) links in plain text.
+pub fn linkify(text: &str) -> Vec<TextPart> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r#"https?://[^\s<>"']+[^\s<>"'.,;:!?)\]]"#).expect("valid regex")
+    });
+    let mut out = Vec::new();
+    let mut last = 0;
+    for m in re.find_iter(text) {
+        if m.start() > last {
+            out.push(TextPart {
+                text: text[last..m.start()].to_string(),
+                href: None,
+            });
+        }
+        out.push(TextPart {
+            text: m.as_str().to_string(),
+            href: Some(m.as_str().to_string()),
+        });
+        last = m.end();
+    }
+    if last < text.len() {
+        out.push(TextPart {
+            text: text[last..].to_string(),
+            href: None,
+        });
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -86,20 +131,35 @@ pub struct ArticleView {
     pub share_url: String,
     pub og_image: Option<String>,
     pub json_ld: String,
+    pub article_id: i64,
+    /// What a reader who sees only the preview must do to read on.
+    pub gate: Gate,
+    pub decision: Decision,
 }
 
 pub async fn build(
     app: &App,
     chrome: &Chrome,
+    ctx: &Ctx,
+    decision: Decision,
     article: Article,
     page_param: Option<&str>,
 ) -> Result<ArticleView, AppError> {
     let now = app.clock.now();
     let pages = split_pages(&article.body);
-    let choice = parse_page(page_param, pages.len()).map_err(|e| match e {
+    let preview = decision.body == BodyAccess::Preview;
+    let mut choice = parse_page(page_param, pages.len()).map_err(|e| match e {
         // Both are "no such page": 404, as for any address that does not exist.
         PageError::NotANumber | PageError::OutOfRange(_) => AppError::NotFound,
     })?;
+    if page_param.is_none() && decision.one_page {
+        // Members read long stories on one page; "Halaman" links still work.
+        choice = PageChoice::All;
+    }
+    if preview {
+        // The preview is the start of the story, whatever page was asked for.
+        choice = PageChoice::One(1);
+    }
     let url = article_path(&article.section.slug, &article.slug);
     let abs = |p: &str| format!("{}{}", app.cfg.base_url, p);
 
@@ -111,6 +171,21 @@ pub async fn build(
             .unwrap_or_default(),
     };
     let first_page = matches!(choice, PageChoice::All | PageChoice::One(1));
+    let shown: Vec<&Block> = if preview {
+        let mut paragraphs = 0;
+        shown
+            .into_iter()
+            .take_while(|b| {
+                if matches!(b, Block::Paragraph { .. }) {
+                    paragraphs += 1;
+                }
+                paragraphs <= app.cfg.preview_paragraphs
+            })
+            .filter(|b| matches!(b, Block::Paragraph { .. } | Block::Heading { .. }))
+            .collect()
+    } else {
+        shown
+    };
 
     // Resolve read-also links and videos named in the body.
     let ra_slugs: Vec<String> = article
@@ -200,7 +275,7 @@ pub async fn build(
         }
     }
 
-    let paged = pages.len() > 1;
+    let paged = pages.len() > 1 && !preview;
     let (pager, canonical, rel_prev, rel_next) = match choice {
         PageChoice::One(n) if paged => {
             let pager = Pager::new(n, pages.len(), |k| super::view::page_url(&url, k));
@@ -274,7 +349,15 @@ pub async fn build(
 
     let comments = app.store.comments(article.id).await?;
     let comment_count = comments.len();
-    let comments = thread_comments(comments);
+    let me = ctx.viewer.account.as_ref().map(|a| a.id);
+    let edit_window = app.cfg.comments.edit_minutes * 60;
+    let comments = thread_comments(
+        comments,
+        me,
+        now,
+        edit_window,
+        &chrome.tr("comment_deleted_account"),
+    );
 
     let credits = article
         .byline()
@@ -287,7 +370,7 @@ pub async fn build(
         })
         .collect();
     let og_image = article.featured_image.as_ref().map(|i| abs(&i.src));
-    let json_ld = json_ld(app, &article, &canonical, og_image.as_deref());
+    let json_ld = json_ld(app, &article, &canonical, og_image.as_deref(), preview);
     let share_url = abs(&url);
 
     Ok(ArticleView {
@@ -323,20 +406,39 @@ pub async fn build(
         share_url,
         og_image,
         json_ld,
+        article_id: article.id,
+        gate: decision.gate,
+        decision,
     })
 }
 
 /// One level of replies, as the comment section shows them. A reply whose
 /// parent is gone is shown as a top-level comment rather than lost.
-fn thread_comments(all: Vec<Comment>) -> Vec<CommentView> {
+fn thread_comments(
+    all: Vec<Comment>,
+    me: Option<i64>,
+    now: i64,
+    edit_window: i64,
+    deleted_name: &str,
+) -> Vec<CommentView> {
     let ids: Vec<i64> = all.iter().map(|c| c.id).collect();
     let mut top: Vec<(i64, CommentView)> = Vec::new();
     let mut replies: HashMap<i64, Vec<CommentView>> = HashMap::new();
     for c in all {
+        let mine = me.is_some() && c.reader_id == me;
         let view = CommentView {
-            author: c.author,
+            id: c.id,
+            author: if c.author.is_empty() {
+                deleted_name.to_string()
+            } else {
+                c.author
+            },
+            parts: linkify(&c.body),
             body: c.body,
             created_at: c.created_at,
+            edited: c.edited_at.is_some(),
+            mine,
+            editable: mine && now - c.created_at < edit_window,
             replies: Vec::new(),
         };
         match c.parent_id {
@@ -355,7 +457,7 @@ fn thread_comments(all: Vec<Comment>) -> Vec<CommentView> {
 /// schema.org NewsArticle, serialized so it can sit inside a <script>
 /// element: <, > and & are written as \u escapes, so no text of an article
 /// can close the tag or open a comment that confuses the HTML parser.
-fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>) -> String {
+fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>, preview: bool) -> String {
     let person = |c: &crate::domain::Credit| {
         serde_json::json!({
             "@type": "Person",
@@ -392,8 +494,17 @@ fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>) -> Stri
         },
         "articleSection": a.section.name,
         "inLanguage": app.cfg.locale,
-        "isAccessibleForFree": true,
+        "isAccessibleForFree": a.access == crate::domain::Access::Public,
     });
+    if a.access != crate::domain::Access::Public {
+        // Google's paywalled-content markup: the gated part is named by selector.
+        v["hasPart"] = serde_json::json!({
+            "@type": "WebPageElement",
+            "isAccessibleForFree": false,
+            "cssSelector": ".paywalled",
+        });
+    }
+    let _ = preview;
     if !authors.is_empty() {
         v["author"] = serde_json::Value::Array(authors);
     }
@@ -433,16 +544,43 @@ mod tests {
             author: author.into(),
             body: "x".into(),
             created_at: id,
+            reader_id: None,
+            edited_at: None,
         };
-        let t = thread_comments(vec![
-            c(1, None, "a"),
-            c(2, Some(1), "b"),
-            c(3, None, "c"),
-            c(4, Some(99), "d"),
-        ]);
+        let t = thread_comments(
+            vec![
+                c(1, None, "a"),
+                c(2, Some(1), "b"),
+                c(3, None, "c"),
+                c(4, Some(99), ""),
+            ],
+            None,
+            0,
+            900,
+            "Akun terhapus",
+        );
         assert_eq!(t.len(), 3);
         assert_eq!(t[0].replies.len(), 1);
         assert_eq!(t[0].replies[0].author, "b");
-        assert_eq!(t[2].author, "d");
+        assert_eq!(t[2].author, "Akun terhapus");
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::linkify;
+
+    #[test]
+    fn links_are_found_in_plain_text() {
+        let p = linkify("Lihat https://contoh.id/a?b=1, lalu <b>baca</b>.");
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[1].href.as_deref(), Some("https://contoh.id/a?b=1"));
+        assert_eq!(p[2].text, ", lalu <b>baca</b>.");
+        assert!(p[2].href.is_none());
+        assert!(
+            linkify("javascript:alert(1)")
+                .iter()
+                .all(|p| p.href.is_none())
+        );
     }
 }

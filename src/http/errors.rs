@@ -17,10 +17,13 @@ pub async fn render_error_pages(State(app): State<AppState>, req: Request, next:
     let Some(page) = res.extensions().get::<ErrorPage>().copied() else {
         return res;
     };
-    let chrome = match Chrome::build(&app, locale, &uri).await {
-        Ok(c) => c,
-        Err(_) => Chrome::minimal(&app, locale),
-    };
+    let _ = uri;
+    let mut chrome = Chrome::minimal(&app, locale);
+    if let Ok(s) = app.store.sections().await {
+        chrome.sections = s;
+    }
+    // Error pages carry no ads: nothing to earn on a dead end.
+    chrome.ads.clear();
     let key = page.key();
     let ctx = crate::view! {
         site => &chrome,

@@ -1,9 +1,13 @@
 //! The web server: routes, shared state and the layers every response
 //! passes through.
 
+pub mod accounts;
 pub mod api;
 pub mod article_page;
+pub mod auth;
+pub mod comments;
 pub mod errors;
+pub mod members_api;
 pub mod site;
 pub mod view;
 
@@ -16,12 +20,13 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::domain::time::SiteZone;
 use crate::render::Views;
 use crate::store::Store;
+use crate::store::readers::ReaderStore;
 
 /// A clock the tests can pin; production reads the system time.
 #[derive(Default)]
@@ -46,9 +51,12 @@ pub struct App {
     pub cfg: Config,
     pub zone: SiteZone,
     pub store: Arc<dyn Store>,
+    pub readers: Arc<dyn ReaderStore>,
     pub views: Views,
     pub data_dir: PathBuf,
     pub clock: Clock,
+    pub mailer: crate::mail::Mailer,
+    pub limits: auth::Limits,
 }
 
 pub type AppState = Arc<App>;
@@ -60,8 +68,36 @@ pub fn router(app: AppState) -> Router {
         .route("/video", get(site::videos))
         .route("/video/{slug}", get(site::video))
         .route("/author/{slug}", get(site::author))
+        .route(
+            "/register",
+            get(accounts::register_page).post(accounts::register),
+        )
+        .route("/verify", get(accounts::verify))
+        .route("/login", get(accounts::login_page).post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/forgot", get(accounts::forgot_page).post(accounts::forgot))
+        .route("/reset", get(accounts::reset_page).post(accounts::reset))
+        .route("/account", get(accounts::account_page))
+        .route("/account/logout-all", post(accounts::logout_all))
+        .route(
+            "/account/sessions/revoke",
+            post(accounts::revoke_other_sessions),
+        )
+        .route("/account/verify", post(accounts::resend_verification))
+        .route("/account/password", post(accounts::change_password))
+        .route("/account/email", post(accounts::change_email))
+        .route("/account/email/confirm", get(accounts::confirm_email))
+        .route("/account/delete", post(accounts::delete_account))
+        .route("/plus/redeem", post(accounts::redeem))
+        .route("/comments/{id}/edit", post(comments::edit))
+        .route("/comments/{id}/delete", post(comments::delete))
+        .route("/comments/{id}/report", post(comments::report))
+        .route("/moderation", get(comments::queue))
+        .route("/moderation/{id}", post(comments::moderate))
+        .route("/ads.txt", get(site::ads_txt))
         .route("/{section}", get(site::section))
         .route("/{section}/{slug}", get(site::article))
+        .route("/{section}/{slug}/comments", post(comments::post))
         .fallback(site::not_found)
         .layer(middleware::from_fn_with_state(
             app.clone(),
@@ -71,8 +107,21 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/{*name}", get(site::static_file))
         .route("/media/{*path}", get(site::media_file))
+        .route(
+            "/api/v1/members/session",
+            post(members_api::sign_in).delete(members_api::sign_out),
+        )
+        .route("/api/v1/members/me", get(members_api::me))
         .nest("/api/v1", api::router())
         .merge(site)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            auth::csrf_cookie,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            auth::same_origin_only,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(app)
 }

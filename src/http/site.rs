@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::view::{Chrome, Pager, Teaser, VideoCard, page_url, reader_locale};
+use super::auth::Ctx;
+use super::view::{Chrome, Pager, Teaser, VideoCard, page_url};
 use super::{AppState, article_page};
 use crate::domain::pagination::page_count;
 use crate::domain::slug;
@@ -24,9 +25,8 @@ fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
         .map_err(|e| AppError::BadRequest(e.body_text()))
 }
 
-async fn chrome(app: &AppState, uri: &Uri, headers: &HeaderMap) -> Result<Chrome, AppError> {
-    let locale = reader_locale(app, uri.query(), headers);
-    Chrome::build(app, locale, uri).await
+async fn chrome(app: &AppState, uri: &Uri, ctx: &Ctx) -> Result<Chrome, AppError> {
+    Chrome::build(app, ctx, uri).await
 }
 
 /// A rendered page. When the reader switched language with `?lang=`, the
@@ -67,12 +67,8 @@ fn list_page(params: &HashMap<String, String>) -> Result<usize, AppError> {
     }
 }
 
-pub async fn home(
-    State(app): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let c = chrome(&app, &uri, &headers).await?;
+pub async fn home(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Response, AppError> {
+    let c = chrome(&app, &uri, &ctx).await?;
     let now = app.clock.now();
     let latest: Vec<Teaser> = app
         .store
@@ -134,8 +130,8 @@ pub async fn section(
     State(app): State<AppState>,
     slug_param: Result<Path<String>, PathRejection>,
     Query(params): Params,
+    ctx: Ctx,
     uri: Uri,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let slug_param = path(slug_param)?;
     if !slug::is_valid(&slug_param) {
@@ -164,7 +160,7 @@ pub async fn section(
     let pager = (pages > 1).then(|| Pager::new(n, pages, |k| page_url(&base, k)));
     let canonical = format!("{}{}", app.cfg.base_url, page_url(&base, n));
     let items: Vec<Teaser> = listing.items.into_iter().map(Teaser::from).collect();
-    let c = chrome(&app, &uri, &headers).await?;
+    let c = chrome(&app, &uri, &ctx).await?;
     let title = c.tr("section_title").replace("{name}", &section.name);
     page(
         &app,
@@ -178,8 +174,8 @@ pub async fn author(
     State(app): State<AppState>,
     slug_param: Result<Path<String>, PathRejection>,
     Query(params): Params,
+    ctx: Ctx,
     uri: Uri,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let slug_param = path(slug_param)?;
     let Some(person) = app.store.contributor(&slug_param).await? else {
@@ -205,7 +201,7 @@ pub async fn author(
     let pager = (pages > 1).then(|| Pager::new(n, pages, |k| page_url(&base, k)));
     let canonical = format!("{}{}", app.cfg.base_url, page_url(&base, n));
     let items: Vec<Teaser> = listing.items.into_iter().map(Teaser::from).collect();
-    let c = chrome(&app, &uri, &headers).await?;
+    let c = chrome(&app, &uri, &ctx).await?;
     let title = c.tr("author_title").replace("{name}", &person.name);
     page(
         &app,
@@ -219,8 +215,8 @@ pub async fn article(
     State(app): State<AppState>,
     params_path: Result<Path<(String, String)>, PathRejection>,
     Query(params): Params,
+    ctx: Ctx,
     uri: Uri,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (section_slug, slug_param) = path(params_path)?;
     let Some(article) = app.store.article(&slug_param, app.clock.now()).await? else {
@@ -234,9 +230,10 @@ pub async fn article(
         }
         return Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response());
     }
-    let c = chrome(&app, &uri, &headers).await?;
-    let view =
-        article_page::build(&app, &c, article, params.get("page").map(String::as_str)).await?;
+    let decision = crate::domain::access::decide(ctx.viewer.reader, article.access);
+    let c = Chrome::build_for(&app, &ctx, &uri, decision).await?;
+    let page_param = params.get("page").map(String::as_str);
+    let view = article_page::build(&app, &c, &ctx, decision, article, page_param).await?;
     page(
         &app,
         &uri,
@@ -248,8 +245,8 @@ pub async fn article(
 pub async fn videos(
     State(app): State<AppState>,
     Query(params): Params,
+    ctx: Ctx,
     uri: Uri,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let n = list_page(&params)?;
     let per = app.cfg.articles_per_page;
@@ -269,7 +266,7 @@ pub async fn videos(
     let pager = (pages > 1).then(|| Pager::new(n, pages, |k| page_url("/video", k)));
     let items: Vec<VideoCard> = listing.items.into_iter().map(VideoCard::from).collect();
     let canonical = format!("{}{}", app.cfg.base_url, page_url("/video", n));
-    let c = chrome(&app, &uri, &headers).await?;
+    let c = chrome(&app, &uri, &ctx).await?;
     page(
         &app,
         &uri,
@@ -281,8 +278,8 @@ pub async fn videos(
 pub async fn video(
     State(app): State<AppState>,
     slug_param: Result<Path<String>, PathRejection>,
+    ctx: Ctx,
     uri: Uri,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let slug_param = path(slug_param)?;
     let now = app.clock.now();
@@ -304,7 +301,7 @@ pub async fn video(
         .collect();
     let canonical = format!("{}/video/{}", app.cfg.base_url, v.slug);
     let video = VideoCard::from(v);
-    let c = chrome(&app, &uri, &headers).await?;
+    let c = chrome(&app, &uri, &ctx).await?;
     page(
         &app,
         &uri,
@@ -313,12 +310,8 @@ pub async fn video(
     )
 }
 
-pub async fn plans(
-    State(app): State<AppState>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let c = chrome(&app, &uri, &headers).await?;
+pub async fn plans(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Response, AppError> {
+    let c = chrome(&app, &uri, &ctx).await?;
     let plans = &app.cfg.plans;
     let canonical = format!("{}/plus", app.cfg.base_url);
     page(
@@ -381,4 +374,10 @@ pub async fn media_file(State(app): State<AppState>, Path(path): Path<String>) -
             .into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `/ads.txt` from configuration (the IAB list of authorised sellers).
+pub async fn ads_txt(State(app): State<AppState>) -> Result<Response, AppError> {
+    let body = app.cfg.ads_txt.clone().ok_or(AppError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
 }

@@ -7,7 +7,9 @@ use axum::http::HeaderMap;
 use serde::Serialize;
 
 use super::App;
+use super::auth::Ctx;
 use crate::config::AdSlot;
+use crate::domain::access::{Decision, decide_page};
 use crate::domain::{ArticleSummary, Image, Role, Section, Video};
 use crate::error::AppError;
 use crate::render::i18n::{self, Strings};
@@ -57,15 +59,33 @@ pub struct Chrome {
     pub show_membership_cta: bool,
     pub lang_switch_url: String,
     pub year: i16,
+    /// The signed-in reader's name for the header, if any.
+    pub account_name: Option<String>,
+    pub csrf: String,
 }
 
 impl Chrome {
-    pub async fn build(
+    /// The chrome for a page that is not about one piece of content.
+    pub async fn build(app: &App, ctx: &Ctx, uri: &axum::http::Uri) -> Result<Chrome, AppError> {
+        Chrome::build_for(app, ctx, uri, decide_page(ctx.viewer.reader)).await
+    }
+
+    /// The chrome as the access engine decided for this reader and content.
+    pub async fn build_for(
         app: &App,
-        locale: &'static str,
+        ctx: &Ctx,
         uri: &axum::http::Uri,
+        decision: Decision,
     ) -> Result<Chrome, AppError> {
+        let locale = ctx.locale;
         let mut c = Chrome::minimal(app, locale);
+        c.csrf = ctx.csrf.clone();
+        c.account_name = ctx.viewer.account.as_ref().map(|a| a.public_name());
+        if !decision.ads {
+            // Members get no ad markup at all, not hidden ads.
+            c.ads.clear();
+        }
+        c.show_membership_cta = decision.membership_cta;
         c.sections = app.store.sections().await?;
         let other = if locale == "id" { "en" } else { "id" };
         // Keep the reader where they are (same page of the story) when switching.
@@ -101,6 +121,8 @@ impl Chrome {
             show_membership_cta: true,
             lang_switch_url: "/?lang=en".into(),
             year: app.zone.zoned(app.clock.now()).year(),
+            account_name: None,
+            csrf: String::new(),
         }
     }
 

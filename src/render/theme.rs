@@ -18,6 +18,12 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "video.html",
     "plans.html",
     "error.html",
+    "login.html",
+    "register.html",
+    "forgot.html",
+    "reset.html",
+    "account.html",
+    "moderation.html",
 ];
 
 #[derive(Clone, Default)]

@@ -1,7 +1,9 @@
 //! One storage interface. SQLite is the embedded default; a PostgreSQL
 //! implementation will sit beside it and pass the same tests.
 
+pub mod readers;
 pub mod sqlite;
+mod sqlite_readers;
 
 use std::collections::HashMap;
 
@@ -120,6 +122,10 @@ pub struct ArticleRef {
     pub section_slug: String,
 }
 
+/// A backend that stores both content and readers.
+pub trait Backend: Store + readers::ReaderStore {}
+impl<T: Store + readers::ReaderStore> Backend for T {}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Bring the schema up to date; returns the versions applied now.
@@ -143,4 +149,6 @@ pub trait Store: Send + Sync {
     async fn videos(&self, q: &VideoQuery) -> Result<Listing<Video>>;
     async fn video(&self, slug: &str, now: i64) -> Result<Option<Video>>;
     async fn comments(&self, article_id: i64) -> Result<Vec<Comment>>;
+    /// "/section/slug" of an article by id, published or not.
+    async fn article_path_by_id(&self, id: i64) -> Result<Option<String>>;
 }

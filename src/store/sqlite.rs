@@ -24,7 +24,7 @@ use crate::domain::{
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -503,7 +503,7 @@ impl Store for SqliteStore {
 
     async fn comments(&self, article_id: i64) -> Result<Vec<Comment>> {
         let rows = sqlx::query(
-            "SELECT id, parent_id, author, body, created_at FROM comments \
+            "SELECT id, parent_id, reader_id, author, body, created_at, edited_at FROM comments \
              WHERE article_id = $1 AND status = 'visible' ORDER BY created_at, id",
         )
         .bind(article_id)
@@ -514,10 +514,28 @@ impl Store for SqliteStore {
             .map(|r| Comment {
                 id: r.get("id"),
                 parent_id: r.get("parent_id"),
+                reader_id: r.get("reader_id"),
                 author: r.get("author"),
                 body: r.get("body"),
                 created_at: r.get("created_at"),
+                edited_at: r.get("edited_at"),
             })
             .collect())
+    }
+
+    async fn article_path_by_id(&self, id: i64) -> Result<Option<String>> {
+        let row = sqlx::query(
+            "SELECT a.slug, s.slug AS s_slug FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| {
+            format!(
+                "/{}/{}",
+                r.get::<String, _>("s_slug"),
+                r.get::<String, _>("slug")
+            )
+        }))
     }
 }

@@ -32,7 +32,7 @@ pub async fn demo_site_with(cfg: Config) -> TestSite {
     let store = SqliteStore::in_memory().await.unwrap();
     store.migrate().await.unwrap();
     warta::demo::load(&store, dir.path(), NOW).await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(store);
+    let store: Arc<dyn warta::store::Backend> = Arc::new(store);
     let app = warta::server::build_app(cfg, store, dir.path().to_path_buf()).unwrap();
     app.clock.set(NOW);
     let router = warta::http::router(app.clone());

@@ -1,0 +1,331 @@
+//! Readers' comments: post, reply (one level), edit within a window,
+//! delete their own, report others'; and the moderation queue for staff.
+//! Comment text is plain text: it is stored as typed, escaped when shown,
+//! and only http(s) links become anchors, with rel="nofollow ugc".
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::{Ctx, check_csrf};
+use super::view::article_path;
+use crate::domain::access::decide;
+use crate::error::AppError;
+use crate::store::readers::{CommentStatus, NewReaderComment};
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+    parent_id: Option<String>,
+}
+
+/// Clean a comment: control characters out, whitespace trimmed, length checked.
+pub fn clean_body(raw: &str, max_chars: usize) -> Result<String, AppError> {
+    let body: String = raw
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if body.is_empty() {
+        return Err(AppError::BadRequest("empty comment".into()));
+    }
+    if body.chars().count() > max_chars {
+        return Err(AppError::BadRequest("comment too long".into()));
+    }
+    Ok(body)
+}
+
+/// Whether a comment must wait for a moderator.
+pub fn needs_review(body: &str, premoderation: bool, blocked: &[String]) -> bool {
+    if premoderation {
+        return true;
+    }
+    let lower = body.to_lowercase();
+    blocked
+        .iter()
+        .filter(|w| !w.trim().is_empty())
+        .any(|w| lower.contains(&w.trim().to_lowercase()))
+}
+
+pub async fn post(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((section, slug)): Path<(String, String)>,
+    Form(f): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&headers, &f.csrf)?;
+    let here = format!("{}#komentar", article_path(&section, &slug));
+    let Some(acct) = ctx.viewer.account.as_ref() else {
+        return Ok(
+            Redirect::to(&format!("/login?next={}", article_path(&section, &slug))).into_response(),
+        );
+    };
+    let now = app.clock.now();
+    let article = app
+        .store
+        .article(&slug, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let decision = decide(ctx.viewer.reader, article.access);
+    let parent_id = match f.parent_id.as_deref().filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(
+            p.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("bad parent".into()))?,
+        ),
+    };
+    let allowed = if parent_id.is_some() {
+        decision.can_reply
+    } else {
+        decision.can_comment
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let body = clean_body(&f.body, app.cfg.comments.max_chars)?;
+    if let Some(pid) = parent_id {
+        // One level of replies: a reply answers a top-level comment of this story.
+        let parent = app
+            .readers
+            .comment(pid)
+            .await?
+            .ok_or(AppError::BadRequest("no such comment".into()))?;
+        if parent.article_id != article.id
+            || parent.parent_id.is_some()
+            || parent.status != CommentStatus::Visible
+        {
+            return Err(AppError::BadRequest("cannot reply there".into()));
+        }
+    }
+    if !app
+        .limits
+        .comments
+        .allow(&[&format!("reader:{}", acct.id)], now)
+    {
+        return Err(AppError::TooManyRequests);
+    }
+    let status = if needs_review(
+        &body,
+        app.cfg.comments.premoderation,
+        &app.cfg.comments.blocked_words,
+    ) {
+        CommentStatus::Pending
+    } else {
+        CommentStatus::Visible
+    };
+    app.readers
+        .add_comment(&NewReaderComment {
+            article_id: article.id,
+            parent_id,
+            reader_id: acct.id,
+            author: acct.public_name(),
+            body,
+            status,
+            created_at: now,
+        })
+        .await?;
+    let to = if status == CommentStatus::Pending {
+        format!(
+            "{}?notice=comment_pending#komentar",
+            article_path(&section, &slug)
+        )
+    } else {
+        here
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    action: String,
+}
+
+async fn back_to_article(app: &AppState, article_id: i64) -> Result<Response, AppError> {
+    // Comments hang off stories; find the story's address for the redirect.
+    let path = app
+        .store
+        .article_path_by_id(article_id)
+        .await?
+        .unwrap_or_else(|| "/".to_string());
+    Ok(Redirect::to(&format!("{path}#komentar")).into_response())
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&headers, &f.csrf)?;
+    let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
+    let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
+    let now = app.clock.now();
+    if c.reader_id != Some(acct.id) || c.status == CommentStatus::Deleted {
+        return Err(AppError::Forbidden);
+    }
+    if now - c.created_at >= app.cfg.comments.edit_minutes * 60 {
+        return Err(AppError::Forbidden);
+    }
+    let body = clean_body(&f.body, app.cfg.comments.max_chars)?;
+    app.readers.edit_comment(id, &body, now).await?;
+    if needs_review(&body, false, &app.cfg.comments.blocked_words) {
+        app.readers
+            .set_comment_status(id, CommentStatus::Pending)
+            .await?;
+    }
+    back_to_article(&app, c.article_id).await
+}
+
+pub async fn delete(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&headers, &f.csrf)?;
+    let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
+    let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
+    if c.reader_id != Some(acct.id) {
+        return Err(AppError::Forbidden);
+    }
+    app.readers
+        .set_comment_status(id, CommentStatus::Deleted)
+        .await?;
+    back_to_article(&app, c.article_id).await
+}
+
+pub async fn report(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&headers, &f.csrf)?;
+    let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
+    if !decide(ctx.viewer.reader, crate::domain::Access::Public).can_report {
+        return Err(AppError::Forbidden);
+    }
+    let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
+    let reason: String = f.reason.trim().chars().take(500).collect();
+    let reason = if reason.is_empty() {
+        "-".to_string()
+    } else {
+        reason
+    };
+    app.readers
+        .report_comment(id, acct.id, &reason, app.clock.now())
+        .await?;
+    back_to_article(&app, c.article_id).await
+}
+
+fn require_staff(ctx: &Ctx) -> Result<(), AppError> {
+    match &ctx.viewer.account {
+        Some(a) if a.staff => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+pub async fn queue(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    uri: axum::http::Uri,
+) -> Result<Response, AppError> {
+    require_staff(&ctx)?;
+    let items = app.readers.moderation_queue(100).await?;
+    let items: Vec<_> = items
+        .into_iter()
+        .map(|c| {
+            minijinja::context! {
+                id => c.id, author => c.author, body => c.body, status => c.status.as_str(),
+                reports => c.reports, created_at => c.created_at, reader_id => c.reader_id,
+            }
+        })
+        .collect();
+    let chrome = super::view::Chrome::build(&app, &ctx, &uri).await?;
+    let html = app.views.render(
+        "moderation.html",
+        crate::view! { site => &chrome, t => &*chrome.t, items },
+    )?;
+    Ok(axum::response::Html(html).into_response())
+}
+
+pub async fn moderate(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&headers, &f.csrf)?;
+    require_staff(&ctx)?;
+    let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
+    match f.action.as_str() {
+        "approve" => {
+            app.readers
+                .set_comment_status(id, CommentStatus::Visible)
+                .await?
+        }
+        "hide" => {
+            app.readers
+                .set_comment_status(id, CommentStatus::Hidden)
+                .await?
+        }
+        "delete" => {
+            app.readers
+                .set_comment_status(id, CommentStatus::Deleted)
+                .await?
+        }
+        "ban" => {
+            app.readers
+                .set_comment_status(id, CommentStatus::Hidden)
+                .await?;
+            if let Some(r) = c.reader_id {
+                app.readers.set_comment_banned(r, true).await?;
+            }
+        }
+        _ => return Err(AppError::BadRequest("unknown action".into())),
+    }
+    Ok(Redirect::to("/moderation").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_cleaned_and_limited() {
+        assert_eq!(
+            clean_body("  halo\u{0007} dunia \n", 100).unwrap(),
+            "halo dunia"
+        );
+        assert!(clean_body("   ", 100).is_err());
+        assert!(clean_body(&"x".repeat(101), 100).is_err());
+    }
+
+    #[test]
+    fn blocked_words_hold_a_comment() {
+        let words = vec!["judi".to_string()];
+        assert!(needs_review("Ayo main JUDI online", false, &words));
+        assert!(!needs_review("Berita bagus", false, &words));
+        assert!(needs_review("Berita bagus", true, &[]));
+    }
+}
