@@ -57,6 +57,76 @@ enum Command {
     /// Import articles from outside material.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Reader accounts.
+    #[command(subcommand)]
+    Reader(ReaderCommand),
+    /// Memberships.
+    #[command(subcommand)]
+    Membership(MembershipCommand),
+    /// Redeem codes for the membership.
+    #[command(subcommand)]
+    Code(CodeCommand),
+}
+
+#[derive(Subcommand)]
+enum ReaderCommand {
+    /// Create a reader; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Mark the address as verified.
+        #[arg(long)]
+        verified: bool,
+        /// Give the account staff rights (moderation).
+        #[arg(long)]
+        staff: bool,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MembershipCommand {
+    /// Grant a complimentary membership for a number of days.
+    Grant {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        days: u32,
+        /// Plan id from the configuration.
+        #[arg(long, default_value = "monthly")]
+        plan: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CodeCommand {
+    /// Create a redeem code and print it.
+    Create {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long, default_value = "pass30")]
+        plan: String,
+        /// Days of membership the code gives.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// How many readers may redeem it.
+        #[arg(long, default_value_t = 1)]
+        uses: u32,
+        /// Days until the code expires.
+        #[arg(long, default_value_t = 90)]
+        expires_in_days: u32,
+        /// Use this code instead of a random one.
+        #[arg(long)]
+        code: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -158,6 +228,119 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 println!("applied migrations: {applied:?}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reader(ReaderCommand::Add {
+            store,
+            email,
+            password_stdin: _,
+            verified,
+            staff,
+            name,
+        }) => {
+            use warta::domain::account;
+            let email = account::normalize_email(&email)
+                .map_err(|_| anyhow::anyhow!("--email {email:?} is not a valid e-mail address"))?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            account::check_password(password)
+                .map_err(|e| anyhow::anyhow!("password on standard input: {e}"))?;
+            let name =
+                account::check_display_name(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let (_cfg, st) = open(&store).await?;
+            let now = warta::domain::time::now();
+            let hash = account::hash_password(password);
+            let id = match st
+                .create_reader(&email, &hash, &name, verified.then_some(now), now)
+                .await
+            {
+                Ok(id) => id,
+                Err(warta::store::StoreError::Conflict(_)) => {
+                    anyhow::bail!("a reader with e-mail {email} already exists")
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if staff {
+                st.set_staff(id, true).await?;
+            }
+            println!(
+                "reader {id} created: {email}{}",
+                if verified { " (verified)" } else { "" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Membership(MembershipCommand::Grant {
+            store,
+            email,
+            days,
+            plan,
+        }) => {
+            let (cfg, st) = open(&store).await?;
+            if cfg.plan(&plan).is_none() {
+                anyhow::bail!("--plan {plan:?} is not a plan in the configuration");
+            }
+            if days == 0 {
+                anyhow::bail!("--days must be at least 1");
+            }
+            let email = warta::domain::account::normalize_email(&email)
+                .map_err(|_| anyhow::anyhow!("--email {email:?} is not a valid e-mail address"))?;
+            let Some(reader) = st.reader_by_email(&email).await? else {
+                anyhow::bail!("no reader with e-mail {email}");
+            };
+            let now = warta::domain::time::now();
+            let m = warta::membership::start(
+                st.as_ref(),
+                reader.id,
+                &plan,
+                warta::domain::membership::Source::Grant,
+                days,
+                "cli",
+                now,
+            )
+            .await?;
+            println!(
+                "{email}: complimentary {plan} membership from {} to {}",
+                warta::domain::time::rfc3339_utc(m.starts_at),
+                warta::domain::time::rfc3339_utc(m.ends_at)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Code(CodeCommand::Create {
+            store,
+            plan,
+            days,
+            uses,
+            expires_in_days,
+            code,
+        }) => {
+            let (cfg, st) = open(&store).await?;
+            if cfg.plan(&plan).is_none() {
+                anyhow::bail!("--plan {plan:?} is not a plan in the configuration");
+            }
+            if days == 0 || uses == 0 || expires_in_days == 0 {
+                anyhow::bail!("--days, --uses and --expires-in-days must be at least 1");
+            }
+            let code = code
+                .map(|c| c.trim().to_uppercase())
+                .unwrap_or_else(warta::domain::membership::new_redeem_code);
+            let now = warta::domain::time::now();
+            let rc = warta::domain::membership::RedeemCode {
+                code: code.clone(),
+                plan_id: plan,
+                days,
+                max_uses: uses,
+                uses: 0,
+                expires_at: now + i64::from(expires_in_days) * 86_400,
+            };
+            match st.create_redeem_code(&rc, "cli", now).await {
+                Ok(()) => {}
+                Err(warta::store::StoreError::Conflict(_)) => {
+                    anyhow::bail!("code {code} already exists")
+                }
+                Err(e) => return Err(e.into()),
+            }
+            println!("{code}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(ImportCommand::PageText {

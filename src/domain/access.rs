@@ -137,6 +137,23 @@ pub fn decide(reader: Reader, level: Access) -> Decision {
     }
 }
 
+/// What a reader who may not read on sees of a body: its first
+/// `paragraphs` paragraphs (with the headings among them), nothing after.
+pub fn preview_blocks(body: &[super::Block], paragraphs: usize) -> Vec<super::Block> {
+    use super::Block;
+    let mut seen = 0;
+    body.iter()
+        .take_while(|b| {
+            if matches!(b, Block::Paragraph { .. }) {
+                seen += 1;
+            }
+            seen <= paragraphs && !b.is_page_break()
+        })
+        .filter(|b| matches!(b, Block::Paragraph { .. } | Block::Heading { .. }))
+        .cloned()
+        .collect()
+}
+
 /// The decision for a page that is not about one piece of content (home,
 /// section and author pages, video pages).
 pub fn decide_page(reader: Reader) -> Decision {
@@ -500,6 +517,27 @@ mod tests {
                 assert_eq!(d, want, "{state:?} x {level:?}");
             }
         }
+    }
+
+    #[test]
+    fn previews_stop_after_n_paragraphs_and_at_a_page_break() {
+        use crate::domain::Block;
+        let p = |t: &str| Block::Paragraph { text: t.into() };
+        let body = vec![
+            p("1"),
+            Block::Heading { text: "h".into() },
+            p("2"),
+            Block::ReadAlso {
+                title: "t".into(),
+                slug: None,
+            },
+            p("3"),
+            p("4"),
+        ];
+        let v = preview_blocks(&body, 2);
+        assert_eq!(v, vec![p("1"), Block::Heading { text: "h".into() }, p("2")]);
+        let paged = vec![p("1"), Block::PageBreak, p("2")];
+        assert_eq!(preview_blocks(&paged, 3), vec![p("1")]);
     }
 
     #[test]

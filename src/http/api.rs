@@ -10,7 +10,9 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::auth::Ctx;
 use super::view::article_path;
+use crate::domain::access::{BodyAccess, decide, preview_blocks};
 use crate::domain::time::rfc3339_utc;
 use crate::domain::{Article, Block};
 use crate::error::{ApiError, AppError};
@@ -50,6 +52,7 @@ fn int_param(
 
 async fn list(
     State(app): State<AppState>,
+    ctx: Ctx,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let limit = int_param(&params, "limit", 20, MAX_LIMIT)?;
@@ -76,7 +79,7 @@ async fn list(
     let mut articles = Vec::with_capacity(listing.items.len());
     for s in listing.items {
         if let Some(a) = app.store.article(&s.slug, now).await? {
-            articles.push(article_json(&app, &a).await?);
+            articles.push(article_json(&app, &ctx, &a).await?);
         }
     }
     Ok(Json(json!({
@@ -89,6 +92,7 @@ async fn list(
 
 async fn one(
     State(app): State<AppState>,
+    ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let a = app
@@ -96,13 +100,20 @@ async fn one(
         .article(&slug, app.clock.now())
         .await?
         .ok_or(ApiError(AppError::NotFound))?;
-    Ok(Json(article_json(&app, &a).await?))
+    Ok(Json(article_json(&app, &ctx, &a).await?))
 }
 
 /// The Content API's article shape (a contract: see api/openapi.json).
-pub async fn article_json(app: &AppState, a: &Article) -> Result<Value, ApiError> {
-    let slugs: Vec<String> = a
-        .body
+/// The body is what the access engine lets this reader see.
+pub async fn article_json(app: &AppState, ctx: &Ctx, a: &Article) -> Result<Value, ApiError> {
+    let decision = decide(ctx.viewer.reader, a.access);
+    let preview = decision.body == BodyAccess::Preview;
+    let visible = if preview {
+        preview_blocks(&a.body, app.cfg.preview_paragraphs)
+    } else {
+        a.body.clone()
+    };
+    let slugs: Vec<String> = visible
         .iter()
         .filter_map(|b| match b {
             Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
@@ -111,8 +122,7 @@ pub async fn article_json(app: &AppState, a: &Article) -> Result<Value, ApiError
         .collect();
     let refs = app.store.article_refs(&slugs, app.clock.now()).await?;
     let base = &app.cfg.base_url;
-    let body: Vec<Value> = a
-        .body
+    let body: Vec<Value> = visible
         .iter()
         .map(|b| match b {
             Block::ReadAlso { title, slug } => match slug.as_ref().and_then(|s| refs.get(s)) {
@@ -142,5 +152,6 @@ pub async fn article_json(app: &AppState, a: &Article) -> Result<Value, ApiError
         "featured_image": a.featured_image,
         "body": body,
         "access": a.access,
+        "preview": preview,
     }))
 }

@@ -171,18 +171,11 @@ pub async fn build(
             .unwrap_or_default(),
     };
     let first_page = matches!(choice, PageChoice::All | PageChoice::One(1));
+    let preview_owned;
     let shown: Vec<&Block> = if preview {
-        let mut paragraphs = 0;
-        shown
-            .into_iter()
-            .take_while(|b| {
-                if matches!(b, Block::Paragraph { .. }) {
-                    paragraphs += 1;
-                }
-                paragraphs <= app.cfg.preview_paragraphs
-            })
-            .filter(|b| matches!(b, Block::Paragraph { .. } | Block::Heading { .. }))
-            .collect()
+        preview_owned =
+            crate::domain::access::preview_blocks(&article.body, app.cfg.preview_paragraphs);
+        preview_owned.iter().collect()
     } else {
         shown
     };

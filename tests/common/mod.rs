@@ -130,3 +130,194 @@ impl TestSite {
             .expect("the demo has an article with a read-also link")
     }
 }
+
+/// A browser-like client: keeps cookies, sends the CSRF token with forms.
+pub struct Client<'a> {
+    pub site: &'a TestSite,
+    pub cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl<'a> Client<'a> {
+    pub fn new(site: &'a TestSite) -> Client<'a> {
+        Client {
+            site,
+            cookies: Default::default(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, headers: &HeaderMap) {
+        for v in headers.get_all("set-cookie") {
+            let s = v.to_str().unwrap();
+            let pair = s.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            if val.is_empty() || s.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+    }
+
+    pub async fn send(
+        &mut self,
+        method: &str,
+        uri: &str,
+        body: Option<(&str, String)>,
+        extra: &[(&str, &str)],
+    ) -> Page {
+        let mut req = Request::builder().method(method).uri(uri);
+        if !self.cookies.is_empty() {
+            req = req.header("cookie", self.cookie_header());
+        }
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let body = match body {
+            Some((ct, b)) => {
+                req = req.header("content-type", ct);
+                Body::from(b)
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .site
+            .router
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        self.keep_cookies(&headers);
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Page {
+        self.send("GET", uri, None, &[]).await
+    }
+
+    /// Post a form as the page would, with this client's CSRF token.
+    pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        if !self.cookies.contains_key("warta_csrf") {
+            self.get("/").await;
+        }
+        let csrf = self.cookies.get("warta_csrf").cloned().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(uri, &all).await
+    }
+
+    /// Post exactly these fields (no token added).
+    pub async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlenc(k), urlenc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            "POST",
+            uri,
+            Some(("application/x-www-form-urlencoded", body)),
+            &[],
+        )
+        .await
+    }
+
+    pub async fn post_json(
+        &mut self,
+        uri: &str,
+        json: serde_json::Value,
+        extra: &[(&str, &str)],
+    ) -> Page {
+        self.send(
+            "POST",
+            uri,
+            Some(("application/json", json.to_string())),
+            extra,
+        )
+        .await
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.cookies.contains_key("warta_session")
+    }
+}
+
+pub fn urlenc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Undo quoted-printable, as a mail client would.
+pub fn decode_qp(s: &str) -> String {
+    let s = s.replace("=\r\n", "").replace("=\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Mails written by the development mailer, oldest first, decoded.
+pub fn mails(site: &TestSite) -> Vec<String> {
+    let dir = site.dir.path().join("mail");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|p| decode_qp(&std::fs::read_to_string(p).unwrap()))
+        .collect()
+}
+
+/// The path of the first link to this site in a mail.
+pub fn link_in(mail: &str) -> String {
+    let re = regex::Regex::new(r"http://127\.0\.0\.1:8080(/[^\s]+)").unwrap();
+    re.captures(mail)
+        .unwrap_or_else(|| panic!("no link in mail:\n{mail}"))[1]
+        .to_string()
+}
+
+/// Create a reader straight in the store.
+pub async fn add_reader(site: &TestSite, email: &str, password: &str, verified: bool) -> i64 {
+    let hash = warta::domain::account::hash_password(password);
+    site.app
+        .readers
+        .create_reader(email, &hash, "", verified.then_some(NOW), NOW)
+        .await
+        .unwrap()
+}
