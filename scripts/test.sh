@@ -20,6 +20,11 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   npm ci --prefix tests/browser --no-audit --no-fund
 fi
 
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  echo "== installing aiosmtpd (the SMTP server the mail tests talk to)"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+fi
+
 echo "== formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

@@ -166,13 +166,18 @@ async fn click(c: &Client, css: &str) {
     e.click().await.unwrap();
 }
 
+/// The text of `css`, waiting (up to 5 s) while a navigation replaces the page.
 async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("{css} is on the page"))
-        .text()
-        .await
-        .unwrap()
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            return t;
+        }
+        assert!(Instant::now() < deadline, "{css} is on the page");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn article_url(b: &Browser, paged: bool) -> String {
@@ -362,6 +367,10 @@ async fn axe_finds_no_accessibility_violations() {
         format!("{}/nasional", b.base),
         article_url(&b, false).await,
         article_url(&b, true).await,
+        format!("{}/login", b.base),
+        format!("{}/register", b.base),
+        format!("{}/plus", b.base),
+        format!("{}/video", b.base),
     ];
     for url in pages {
         c.goto(&url).await.unwrap();
@@ -379,5 +388,171 @@ async fn axe_finds_no_accessibility_violations() {
         let violations: Vec<String> = serde_json::from_value(r).unwrap();
         assert!(violations.is_empty(), "{url}:\n{}", violations.join("\n"));
     }
+    b.close().await;
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let e = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} is on the page"));
+    e.clear().await.ok();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn wait_path(c: &Client, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let u = c.current_url().await.unwrap();
+        if u.path() == want {
+            return;
+        }
+        assert!(Instant::now() < deadline, "expected {want}, at {u}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_signs_up_verifies_comments_replies_and_joins_by_code() {
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    // Sign up.
+    c.goto(&format!("{}/register", b.base)).await.unwrap();
+    fill(c, "#name", "Dewi Lestari").await;
+    fill(c, "#email", "dewi@contoh.id").await;
+    fill(c, "#password", "rahasia-dewi-123").await;
+    click(c, "form[action='/register'] button[type=submit]").await;
+    wait_path(c, "/login").await;
+    assert!(text(c, ".notice").await.contains("Periksa e-mail"));
+    // Verify through the e-mailed link: that signs the reader in.
+    let mails = common::mails(&b._site);
+    let link = common::link_in(mails.last().expect("a verification mail"));
+    c.goto(&format!("{}{link}", b.base)).await.unwrap();
+    wait_path(c, "/account").await;
+    assert!(
+        text(c, ".account")
+            .await
+            .contains("Alamat e-mail sudah diverifikasi")
+    );
+    // Log out, then log in again with the form.
+    click(c, "#logout").await;
+    wait_path(c, "/").await;
+    c.goto(&format!("{}/login", b.base)).await.unwrap();
+    fill(c, "#email", "dewi@contoh.id").await;
+    fill(c, "#password", "rahasia-dewi-123").await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+    wait_path(c, "/").await;
+    assert_eq!(text(c, ".account-link").await, "Dewi Lestari");
+    // Comment on a story, then reply to that comment.
+    let url = article_url(&b, true).await;
+    c.goto(&url).await.unwrap();
+    assert!(
+        !displayed(c, ".login-prompt").await,
+        "no login invitation once signed in"
+    );
+    fill(c, "#comment-body", "Terima kasih atas liputannya.").await;
+    click(c, ".comment-form button[type=submit]").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !text(c, ".comment-list")
+        .await
+        .contains("Terima kasih atas liputannya.")
+    {
+        assert!(Instant::now() < deadline, "comment did not appear");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let last = c
+        .find_all(Locator::Css(".comment-list > li.comment"))
+        .await
+        .unwrap();
+    let mine = last.last().unwrap().clone();
+    let summary = mine
+        .find(Locator::Css("details.reply summary"))
+        .await
+        .unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&summary).unwrap()],
+    )
+    .await
+    .unwrap();
+    summary.click().await.unwrap();
+    let area = mine
+        .find(Locator::Css("details.reply textarea"))
+        .await
+        .unwrap();
+    area.send_keys("Saya menambahkan satu catatan.")
+        .await
+        .unwrap();
+    mine.find(Locator::Css("details.reply button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !text(c, ".comment-list")
+        .await
+        .contains("Saya menambahkan satu catatan.")
+    {
+        assert!(Instant::now() < deadline, "reply did not appear");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        text(c, ".replies")
+            .await
+            .contains("Saya menambahkan satu catatan.")
+    );
+    // The ads are there before joining.
+    assert!(
+        !c.find_all(Locator::Css("[data-ad-slot]"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Join by redeem code.
+    b._site
+        .app
+        .readers
+        .create_redeem_code(
+            &warta::domain::membership::RedeemCode {
+                code: "TANPA-IKLAN".into(),
+                plan_id: "pass30".into(),
+                days: 30,
+                max_uses: 10,
+                uses: 0,
+                expires_at: common::NOW + 86_400,
+            },
+            "test",
+            common::NOW,
+        )
+        .await
+        .unwrap();
+    c.goto(&format!("{}/plus", b.base)).await.unwrap();
+    fill(c, "#code", "TANPA-IKLAN").await;
+    click(c, ".redeem button[type=submit]").await;
+    wait_path(c, "/account").await;
+    assert!(
+        text(c, ".member-status")
+            .await
+            .contains("Keanggotaan aktif")
+    );
+    // The same story: no ad element in the DOM, no pitch, all on one page.
+    c.goto(&url).await.unwrap();
+    assert!(
+        c.find_all(Locator::Css("[data-ad-slot]"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        c.find_all(Locator::Css(".plus-cta, .plus-box"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(text(c, ".article-pager .current").await, "Tampilkan semua");
     b.close().await;
 }
