@@ -40,6 +40,8 @@ pub struct Config {
     pub ads: Vec<AdSlot>,
     /// Served as /ads.txt when set.
     pub ads_txt: Option<String>,
+    /// Origins an ad network's snippet loads script from (added to the CSP).
+    pub ad_script_sources: Vec<String>,
     pub plans: Vec<Plan>,
     pub mail: MailConfig,
     /// How long a sign-in lasts without use.
@@ -105,11 +107,19 @@ impl Default for CommentsConfig {
 #[serde(deny_unknown_fields)]
 pub struct AdSlot {
     pub slot: String,
+    /// A house ad: image, link and alt text.
+    #[serde(default)]
     pub image: String,
+    #[serde(default)]
     pub link: String,
+    #[serde(default)]
     pub alt: String,
     pub width: u32,
     pub height: u32,
+    /// An ad network's HTML snippet instead of a house ad, set by an admin
+    /// and inserted as is. Its script hosts go in `ad_script_sources`.
+    #[serde(default)]
+    pub snippet: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -140,6 +150,7 @@ impl Default for Config {
             latest_count: 10,
             ads: default_ads(),
             ads_txt: None,
+            ad_script_sources: Vec::new(),
             plans: default_plans(),
             mail: MailConfig::default(),
             session_days: 30,
@@ -158,6 +169,7 @@ fn default_ads() -> Vec<AdSlot> {
         alt: "Iklan".into(),
         width: w,
         height: h,
+        snippet: None,
     };
     vec![
         ad("top", "/static/ads/leaderboard.svg", 728, 90),
@@ -279,6 +291,20 @@ impl Config {
                 return Err(ConfigError::Invalid {
                     key: "ads",
                     message: format!("unknown slot {:?}", ad.slot),
+                });
+            }
+            if ad.snippet.is_none() && (ad.image.is_empty() || ad.link.is_empty()) {
+                return Err(ConfigError::Invalid {
+                    key: "ads",
+                    message: format!("slot {:?} needs image and link, or a snippet", ad.slot),
+                });
+            }
+        }
+        for src in &self.ad_script_sources {
+            if !src.starts_with("https://") || src.contains([' ', ';', '\'', '"']) {
+                return Err(ConfigError::Invalid {
+                    key: "ad_script_sources",
+                    message: format!("{src:?} is not an https origin"),
                 });
             }
         }

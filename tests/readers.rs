@@ -707,3 +707,69 @@ async fn ads_txt_comes_from_configuration() {
     assert_eq!(p.body, "contoh-iklan.id, pub-123, DIRECT");
     assert_eq!(demo_site().await.get("/ads.txt").await.status, 404);
 }
+
+#[tokio::test]
+async fn house_ad_impressions_and_clicks_are_counted_by_our_own_redirects() {
+    let site = demo_site().await;
+    let page = site.get("/").await;
+    assert!(page.body.contains("src=\"/ads/top/image\""));
+    assert!(page.body.contains("href=\"/ads/top/click\""));
+    let img = site.get("/ads/top/image").await;
+    assert_eq!(img.status, 302);
+    assert_eq!(img.header("location"), "/static/ads/leaderboard.svg");
+    site.get("/ads/top/image").await;
+    let click = site.get("/ads/top/click").await;
+    assert_eq!(click.header("location"), "/plus");
+    assert_eq!(site.get("/ads/nope/click").await.status, 404);
+    let stats = site.app.store.ad_stats(7).await.unwrap();
+    assert_eq!(
+        stats,
+        vec![("top".to_string(), "2026-11-27".to_string(), 2, 1)]
+    );
+}
+
+#[tokio::test]
+async fn an_ad_network_snippet_fills_a_slot_and_its_host_may_run_script() {
+    let mut cfg = warta::config::Config::default();
+    cfg.ads.retain(|a| a.slot != "top");
+    cfg.ads.push(warta::config::AdSlot {
+        slot: "top".into(),
+        image: String::new(),
+        link: String::new(),
+        alt: String::new(),
+        width: 728,
+        height: 90,
+        snippet: Some("<ins class=\"jaringan-iklan\" data-unit=\"42\"></ins>".into()),
+    });
+    cfg.ad_script_sources = vec!["https://iklan.contoh.id".into()];
+    let site = common::demo_site_with(cfg).await;
+    let p = site.get("/").await;
+    assert!(
+        p.body
+            .contains("<ins class=\"jaringan-iklan\" data-unit=\"42\"></ins>")
+    );
+    assert!(
+        p.header("content-security-policy")
+            .contains("script-src 'self' https://iklan.contoh.id;")
+    );
+    // Members still get none of it.
+    let id = add_reader(&site, "m@contoh.id", "rahasia-mmmm", true).await;
+    warta::membership::start(
+        site.app.readers.as_ref(),
+        id,
+        "monthly",
+        warta::domain::membership::Source::Grant,
+        5,
+        "t",
+        NOW - 1,
+    )
+    .await
+    .unwrap();
+    let mut c = Client::new(&site);
+    c.post(
+        "/login",
+        &[("email", "m@contoh.id"), ("password", "rahasia-mmmm")],
+    )
+    .await;
+    assert!(!c.get("/").await.body.contains("jaringan-iklan"));
+}

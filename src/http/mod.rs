@@ -107,6 +107,8 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/{*name}", get(site::static_file))
         .route("/media/{*path}", get(site::media_file))
+        .route("/ads/{slot}/image", get(site::ad_image))
+        .route("/ads/{slot}/click", get(site::ad_click))
         .route(
             "/api/v1/members/session",
             post(members_api::sign_in).delete(members_api::sign_out),
@@ -122,7 +124,10 @@ pub fn router(app: AppState) -> Router {
             app.clone(),
             auth::same_origin_only,
         ))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            security_headers,
+        ))
         .with_state(app)
 }
 
@@ -132,7 +137,11 @@ async fn healthz() -> &'static str {
 
 /// Headers every response carries: no MIME sniffing, no framing by other
 /// sites, and a policy that lets only our own scripts run.
-async fn security_headers(req: Request, next: Next) -> Response {
+async fn security_headers(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
@@ -148,13 +157,16 @@ async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("SAMEORIGIN"),
     );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; media-src 'self' https:; \
-                 script-src 'self'; style-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
-            ),
+        // Ad networks configured by the admin may add their script hosts.
+        let extra = app.cfg.ad_script_sources.join(" ");
+        let csp = format!(
+            "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; \
+             script-src 'self' {extra}; style-src 'self'; frame-src https:; frame-ancestors 'self'; \
+             base-uri 'self'; form-action 'self'"
         );
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
     }
     res
 }

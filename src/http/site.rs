@@ -381,3 +381,44 @@ pub async fn ads_txt(State(app): State<AppState>) -> Result<Response, AppError> 
     let body = app.cfg.ads_txt.clone().ok_or(AppError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
 }
+
+/// A house ad's image, counted as an impression on the way. The image is
+/// requested only when the browser shows the slot (`loading="lazy"`).
+pub async fn ad_image(
+    State(app): State<AppState>,
+    Path(slot): Path<String>,
+) -> Result<Response, AppError> {
+    ad_redirect(&app, &slot, false).await
+}
+
+/// A click on a house ad, counted, then on to the advertiser.
+pub async fn ad_click(
+    State(app): State<AppState>,
+    Path(slot): Path<String>,
+) -> Result<Response, AppError> {
+    ad_redirect(&app, &slot, true).await
+}
+
+async fn ad_redirect(app: &AppState, slot: &str, click: bool) -> Result<Response, AppError> {
+    let ad = app
+        .cfg
+        .ads
+        .iter()
+        .find(|a| a.slot == slot && a.snippet.is_none())
+        .ok_or(AppError::NotFound)?;
+    let day = app
+        .zone
+        .zoned(app.clock.now())
+        .strftime("%Y-%m-%d")
+        .to_string();
+    app.store.count_ad(slot, &day, click).await?;
+    let to = if click { &ad.link } else { &ad.image };
+    Ok((
+        StatusCode::FOUND,
+        [
+            (header::LOCATION, to.as_str()),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+    )
+        .into_response())
+}

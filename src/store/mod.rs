@@ -149,6 +149,10 @@ pub trait Store: Send + Sync {
     async fn videos(&self, q: &VideoQuery) -> Result<Listing<Video>>;
     async fn video(&self, slug: &str, now: i64) -> Result<Option<Video>>;
     async fn comments(&self, article_id: i64) -> Result<Vec<Comment>>;
+    /// Count an ad impression or click for `slot` on `day` (YYYY-MM-DD).
+    async fn count_ad(&self, slot: &str, day: &str, click: bool) -> Result<()>;
+    /// (slot, day, impressions, clicks), newest day first.
+    async fn ad_stats(&self, days: i64) -> Result<Vec<(String, String, i64, i64)>>;
     /// "/section/slug" of an article by id, published or not.
     async fn article_path_by_id(&self, id: i64) -> Result<Option<String>>;
 }

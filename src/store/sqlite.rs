@@ -538,4 +538,41 @@ impl Store for SqliteStore {
             )
         }))
     }
+
+    async fn count_ad(&self, slot: &str, day: &str, click: bool) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO ad_stats (slot, day, impressions, clicks) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (slot, day) DO UPDATE SET impressions = impressions + excluded.impressions, \
+             clicks = clicks + excluded.clicks",
+        )
+        .bind(slot)
+        .bind(day)
+        .bind(i64::from(!click))
+        .bind(i64::from(click))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn ad_stats(&self, days: i64) -> Result<Vec<(String, String, i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT slot, day, impressions, clicks FROM ad_stats \
+             WHERE day IN (SELECT DISTINCT day FROM ad_stats ORDER BY day DESC LIMIT $1) \
+             ORDER BY day DESC, slot",
+        )
+        .bind(days)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get("slot"),
+                    r.get("day"),
+                    r.get("impressions"),
+                    r.get("clicks"),
+                )
+            })
+            .collect())
+    }
 }
