@@ -3,7 +3,7 @@
 
 pub mod readers;
 pub mod sqlite;
-mod sqlite_readers;
+mod sql;
 
 use std::collections::HashMap;
 
