@@ -25,9 +25,24 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
 fi
 
+# The store suite and a second pass of the HTTP tests run on PostgreSQL.
+PG_URL="${WARTA_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export WARTA_TEST_PG_URL="$PG_URL"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "== starting PostgreSQL"
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
 echo "== formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 
-echo "== tests"
+echo "== tests (SQLite; the store suite also on PostgreSQL)"
 cargo test --all-targets --locked --no-fail-fast
+
+echo "== HTTP, API, reader and comment tests again, on PostgreSQL"
+WARTA_TEST_BACKEND=postgres cargo test --locked --no-fail-fast \
+  --test http_site --test api --test readers --test comments --test smtp

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use warta::config::Config;
-use warta::store::sqlite::SqliteStore;
-use warta::store::{Backend, Store};
+use warta::store::Backend;
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +28,9 @@ struct StoreArgs {
     /// TOML configuration file.
     #[arg(long, env = "WARTA_CONFIG")]
     config: Option<PathBuf>,
+    /// postgres://user:pass@host/db to run on PostgreSQL instead of SQLite.
+    #[arg(long, env = "WARTA_DATABASE_URL")]
+    database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -175,12 +177,8 @@ async fn main() -> ExitCode {
 
 async fn open(args: &StoreArgs) -> anyhow::Result<(Config, Arc<dyn Backend>)> {
     let cfg = Config::load(args.config.as_deref())?;
-    let store = SqliteStore::open_dir(&args.data).await?;
-    let applied = store.migrate().await?;
-    if !applied.is_empty() {
-        tracing::info!(?applied, "schema migrations applied");
-    }
-    Ok((cfg, Arc::new(store)))
+    let store = warta::store::open(args.database_url.as_deref(), &args.data).await?;
+    Ok((cfg, store))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -219,15 +217,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { store } => {
-            let cfg = Config::load(store.config.as_deref())?;
-            drop(cfg);
-            let st = SqliteStore::open_dir(&store.data).await?;
-            let applied = st.migrate().await?;
-            if applied.is_empty() {
-                println!("schema is up to date");
-            } else {
-                println!("applied migrations: {applied:?}");
-            }
+            Config::load(store.config.as_deref())?;
+            let st = warta::store::open(store.database_url.as_deref(), &store.data).await?;
+            // open() has migrated; say where things stand.
+            println!(
+                "schema is up to date ({} articles)",
+                st.counts().await?.articles
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Reader(ReaderCommand::Add {

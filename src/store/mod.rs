@@ -1,9 +1,10 @@
 //! One storage interface. SQLite is the embedded default; a PostgreSQL
 //! implementation will sit beside it and pass the same tests.
 
+pub mod postgres;
 pub mod readers;
-pub mod sqlite;
 mod sql;
+pub mod sqlite;
 
 use std::collections::HashMap;
 
@@ -120,6 +121,36 @@ pub struct ArticleRef {
     pub slug: String,
     pub headline: String,
     pub section_slug: String,
+}
+
+/// Open the store: PostgreSQL when a `postgres://` URL is given, else the
+/// embedded SQLite database in `data_dir`. Migrations are run.
+pub async fn open(
+    database_url: Option<&str>,
+    data_dir: &std::path::Path,
+) -> Result<std::sync::Arc<dyn Backend>> {
+    let store: std::sync::Arc<dyn Backend> = match database_url.filter(|u| !u.is_empty()) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            std::sync::Arc::new(postgres::PgStore::connect(url).await?)
+        }
+        Some(url) if url.starts_with("sqlite:") => {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            std::sync::Arc::new(sqlite::SqliteStore::open_dir(std::path::Path::new(path)).await?)
+        }
+        Some(other) => {
+            return Err(StoreError::Db(sqlx::Error::Configuration(
+                format!("unsupported database URL {other:?}: use postgres://... or leave it unset for SQLite").into(),
+            )));
+        }
+        None => std::sync::Arc::new(sqlite::SqliteStore::open_dir(data_dir).await?),
+    };
+    let applied = store.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "schema migrations applied");
+    }
+    Ok(store)
 }
 
 /// A backend that stores both content and readers.

@@ -177,7 +177,7 @@ macro_rules! sql_store {
             async fn migrate(&self) -> Result<Vec<i64>> {
                 // Before the first migration the bookkeeping table does not exist.
                 let before: Vec<i64> =
-                    sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                    sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
                         .fetch_all(&self.pool)
                         .await
                         .unwrap_or_default();

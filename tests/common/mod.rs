@@ -10,7 +10,6 @@ use tower::ServiceExt;
 
 use warta::config::Config;
 use warta::http::AppState;
-use warta::store::Store;
 use warta::store::sqlite::SqliteStore;
 
 /// A fixed "now" (2026-11-27 05:00 UTC, noon WIB), so the demo's relative
@@ -21,6 +20,82 @@ pub struct TestSite {
     pub app: AppState,
     pub router: axum::Router,
     pub dir: tempfile::TempDir,
+    pub pg: Option<PgDatabase>,
+}
+
+/// Which store the tests run on: `WARTA_TEST_BACKEND=postgres` runs them on
+/// the PostgreSQL server at `WARTA_TEST_PG_URL` (default: this machine's),
+/// each test in a database of its own.
+pub fn backend_is_postgres() -> bool {
+    std::env::var("WARTA_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+pub fn pg_admin_url() -> String {
+    std::env::var("WARTA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh PostgreSQL database, dropped when the test ends.
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    pub async fn create() -> PgDatabase {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "warta_test_{}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let admin = pg_admin_url();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin}: {e}"));
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin.clone());
+        PgDatabase {
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs outside any runtime: use a short-lived one of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                if let Ok(mut conn) =
+                    <sqlx::PgConnection as sqlx::Connection>::connect(&pg_admin_url()).await
+                {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 pub async fn demo_site() -> TestSite {
@@ -29,14 +104,28 @@ pub async fn demo_site() -> TestSite {
 
 pub async fn demo_site_with(cfg: Config) -> TestSite {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::in_memory().await.unwrap();
+    let (store, pg): (Arc<dyn warta::store::Backend>, _) = if backend_is_postgres() {
+        let db = PgDatabase::create().await;
+        let st = warta::store::postgres::PgStore::connect(&db.url)
+            .await
+            .unwrap();
+        (Arc::new(st), Some(db))
+    } else {
+        (Arc::new(SqliteStore::in_memory().await.unwrap()), None)
+    };
     store.migrate().await.unwrap();
-    warta::demo::load(&store, dir.path(), NOW).await.unwrap();
-    let store: Arc<dyn warta::store::Backend> = Arc::new(store);
+    warta::demo::load(store.as_ref(), dir.path(), NOW)
+        .await
+        .unwrap();
     let app = warta::server::build_app(cfg, store, dir.path().to_path_buf()).unwrap();
     app.clock.set(NOW);
     let router = warta::http::router(app.clone());
-    TestSite { app, router, dir }
+    TestSite {
+        app,
+        router,
+        dir,
+        pg,
+    }
 }
 
 pub struct Page {
