@@ -51,6 +51,8 @@ pub struct Config {
     pub comments: CommentsConfig,
     /// Take the client address from X-Forwarded-For (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// Keep rendered pages for anonymous readers in memory.
+    pub page_cache: bool,
 }
 
 #[derive(Clone, Deserialize)]
@@ -157,6 +159,7 @@ impl Default for Config {
             preview_paragraphs: 3,
             comments: CommentsConfig::default(),
             trust_forwarded_for: false,
+            page_cache: true,
         }
     }
 }
@@ -247,6 +250,9 @@ impl Config {
         }
         if let Some(v) = get("WARTA_THEME_DIR") {
             self.theme_dir = Some(v.into());
+        }
+        if let Some(v) = get("WARTA_PAGE_CACHE") {
+            self.page_cache = !matches!(v.as_str(), "0" | "false" | "off");
         }
         if let Some(v) = get("WARTA_SMTP_URL") {
             self.mail.smtp_url = Some(v);

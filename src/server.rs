@@ -14,6 +14,7 @@ pub fn build_app(
     backend: Arc<dyn Backend>,
     data_dir: PathBuf,
 ) -> anyhow::Result<AppState> {
+    let page_cache = cfg.page_cache;
     let zone = SiteZone::new(&cfg.time_zone)?;
     let views = Views::new(
         Theme::new(cfg.theme_dir.clone()),
@@ -36,6 +37,7 @@ pub fn build_app(
         clock: Clock::default(),
         mailer,
         limits: Default::default(),
+        cache: crate::http::cache::PageCache::new(page_cache),
     }))
 }
 

@@ -129,7 +129,7 @@ async fn links_ignore_a_forged_host_header() {
     let site = demo_site_with(cfg).await;
     common::add_reader(&site, "korban@contoh.id", "rahasia-korban", true).await;
     let mut c = Client::new(&site);
-    c.get("/").await;
+    c.get("/login").await;
     let csrf = c.cookies["warta_csrf"].clone();
     let body = format!("csrf={csrf}&email=korban%40contoh.id");
     c.send(

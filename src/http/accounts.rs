@@ -756,6 +756,8 @@ pub async fn delete_account(
         return Err(AppError::Forbidden);
     }
     app.readers.delete_reader(acct.id, app.clock.now()).await?;
+    // Their name leaves the comments shown on cached pages too.
+    app.cache.invalidate();
     let mut res = see_other("/?notice=account_deleted");
     res.headers_mut()
         .append(header::SET_COOKIE, auth::clear_cookie(&app, SESSION_COOKIE));

@@ -119,13 +119,19 @@ pub async fn start_session(
     Ok(set_cookie(app, SESSION_COOKIE, &token, max_age))
 }
 
-/// Give every visitor a CSRF cookie, and every request its token.
+/// Pages whose forms an anonymous visitor may send.
+const FORM_PAGES: &[&str] = &["/login", "/register", "/forgot", "/reset", "/plus"];
+
+/// Give visitors who may send a form a CSRF cookie, and every request its
+/// token. Plain reading pages set no cookie, so a CDN may cache them.
 pub async fn csrf_cookie(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE);
     let token = existing.clone().unwrap_or_else(new_token);
+    let needs =
+        cookie(req.headers(), SESSION_COOKIE).is_some() || FORM_PAGES.contains(&req.uri().path());
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
-    if existing.is_none() {
+    if existing.is_none() && needs {
         res.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(&app, CSRF_COOKIE, &token, 365 * 86_400),

@@ -132,6 +132,7 @@ pub async fn post(
             created_at: now,
         })
         .await?;
+    app.cache.invalidate();
     let to = if status == CommentStatus::Pending {
         format!(
             "{}?notice=comment_pending#komentar",
@@ -184,6 +185,7 @@ pub async fn edit(
     }
     let body = clean_body(&f.body, app.cfg.comments.max_chars)?;
     app.readers.edit_comment(id, &body, now).await?;
+    app.cache.invalidate();
     if needs_review(&body, false, &app.cfg.comments.blocked_words) {
         app.readers
             .set_comment_status(id, CommentStatus::Pending)
@@ -304,6 +306,7 @@ pub async fn moderate(
         }
         _ => return Err(AppError::BadRequest("unknown action".into())),
     }
+    app.cache.invalidate();
     Ok(Redirect::to("/moderation").into_response())
 }
 

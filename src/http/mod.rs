@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod article_page;
 pub mod auth;
+pub mod cache;
 pub mod comments;
 pub mod errors;
 pub mod members_api;
@@ -57,6 +58,7 @@ pub struct App {
     pub clock: Clock,
     pub mailer: crate::mail::Mailer,
     pub limits: auth::Limits,
+    pub cache: cache::PageCache,
 }
 
 pub type AppState = Arc<App>;
@@ -102,6 +104,10 @@ pub fn router(app: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             app.clone(),
             errors::render_error_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            cache::page_cache,
         ));
     Router::new()
         .route("/healthz", get(healthz))

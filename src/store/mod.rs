@@ -180,6 +180,9 @@ pub trait Store: Send + Sync {
     async fn videos(&self, q: &VideoQuery) -> Result<Listing<Video>>;
     async fn video(&self, slug: &str, now: i64) -> Result<Option<Video>>;
     async fn comments(&self, article_id: i64) -> Result<Vec<Comment>>;
+    /// A number that changes whenever published content or comments change,
+    /// from any process: the page cache's freshness check.
+    async fn content_version(&self) -> Result<i64>;
     /// Count an ad impression or click for `slot` on `day` (YYYY-MM-DD).
     async fn count_ad(&self, slot: &str, day: &str, click: bool) -> Result<()>;
     /// (slot, day, impressions, clicks), newest day first.

@@ -503,7 +503,13 @@ macro_rules! sql_store {
                 }))
             }
 
-            async fn count_ad(&self, slot: &str, day: &str, click: bool) -> Result<()> {
+            async fn content_version(&self) -> Result<i64> {
+            Ok(sqlx::query_scalar("SELECT version FROM content_version WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?)
+        }
+
+        async fn count_ad(&self, slot: &str, day: &str, click: bool) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO ad_stats (slot, day, impressions, clicks) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (slot, day) DO UPDATE SET impressions = ad_stats.impressions + excluded.impressions, \

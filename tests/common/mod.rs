@@ -301,7 +301,7 @@ impl<'a> Client<'a> {
     /// Post a form as the page would, with this client's CSRF token.
     pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
         if !self.cookies.contains_key("warta_csrf") {
-            self.get("/").await;
+            self.get("/login").await;
         }
         let csrf = self.cookies.get("warta_csrf").cloned().unwrap_or_default();
         let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];

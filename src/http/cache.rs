@@ -1,0 +1,334 @@
+//! The page cache: rendered pages for anonymous readers, compressed once,
+//! served from memory. A page for a signed-in reader is never stored or
+//! served from here (and is marked private), so no reader's page reaches
+//! another. Freshness: the store's content version, which the database
+//! bumps on any change from any process, is read at most every
+//! `CHECK_EVERY`; a newer version empties the cache.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::auth::{SESSION_COOKIE, cookie};
+
+const CHECK_EVERY: Duration = Duration::from_millis(250);
+const MAX_ENTRIES: usize = 20_000;
+/// Stories scheduled for later appear without any write: no page is kept
+/// longer than this.
+const MAX_AGE: Duration = Duration::from_secs(30);
+/// What a CDN may do with an anonymous page.
+const PUBLIC_CACHE: &str = "public, max-age=0, s-maxage=60, stale-while-revalidate=300";
+
+pub struct CachedPage {
+    pub created: Instant,
+    pub html: Bytes,
+    pub gzip: Bytes,
+    pub br: Bytes,
+    pub etag: String,
+    pub tags: String,
+    pub content_type: HeaderValue,
+}
+
+pub struct PageCache {
+    pub enabled: bool,
+    entries: RwLock<HashMap<String, std::sync::Arc<CachedPage>>>,
+    version: AtomicI64,
+    checked: RwLock<Instant>,
+}
+
+impl PageCache {
+    pub fn new(enabled: bool) -> PageCache {
+        PageCache {
+            enabled,
+            entries: RwLock::new(HashMap::new()),
+            version: AtomicI64::new(i64::MIN),
+            checked: RwLock::new(Instant::now() - CHECK_EVERY * 2),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().expect("cache lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn clear(&self) {
+        self.entries.write().expect("cache lock").clear();
+    }
+
+    /// This process just changed content: drop the pages and read the
+    /// version again on the next request, so the writer's change shows at once.
+    pub fn invalidate(&self) {
+        self.clear();
+        *self.checked.write().expect("cache lock") = Instant::now() - CHECK_EVERY * 2;
+    }
+
+    /// Read the content version if it is time; drop everything if it moved.
+    async fn refresh(&self, app: &AppState) {
+        if self.checked.read().expect("cache lock").elapsed() < CHECK_EVERY {
+            return;
+        }
+        *self.checked.write().expect("cache lock") = Instant::now();
+        match app.store.content_version().await {
+            Ok(v) => {
+                if self.version.swap(v, Ordering::AcqRel) != v {
+                    self.clear();
+                }
+            }
+            // Unsure whether content changed: do not serve from memory.
+            Err(_) => self.clear(),
+        }
+    }
+}
+
+/// The cache tags of a page, for a CDN purge by tag (Surrogate-Key).
+pub fn tags_for(path: &str) -> String {
+    let parts: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut tags = vec!["warta".to_string()];
+    match parts.as_slice() {
+        [] => tags.push("home".into()),
+        ["author", who] => tags.push(format!("author:{who}")),
+        ["video"] => tags.push("videos".into()),
+        ["video", v] => tags.push(format!("video:{v}")),
+        [section] => tags.push(format!("section:{section}")),
+        [section, slug] => {
+            tags.push(format!("article:{slug}"));
+            tags.push(format!("section:{section}"));
+        }
+        _ => {}
+    }
+    tags.join(" ")
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{h:016x}\"")
+}
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).expect("in-memory write");
+    Bytes::from(e.finish().expect("in-memory write"))
+}
+
+fn brotli(bytes: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 9,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory write");
+    Bytes::from(out)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+fn accepted(h: &HeaderMap) -> Encoding {
+    let a = h
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let has = |name: &str| {
+        a.split(',').any(|p| {
+            let mut it = p.trim().split(';');
+            it.next().is_some_and(|n| n.trim() == name)
+                && !it.any(|q| q.trim().replace(' ', "") == "q=0")
+        })
+    };
+    if has("br") {
+        Encoding::Brotli
+    } else if has("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
+    let mut res = if req_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == page.etag))
+    {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (body, enc) = match accepted(req_headers) {
+            Encoding::Brotli => (page.br.clone(), Some("br")),
+            Encoding::Gzip => (page.gzip.clone(), Some("gzip")),
+            Encoding::Identity => (page.html.clone(), None),
+        };
+        let mut r = Response::new(Body::from(body));
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, page.content_type.clone());
+        if let Some(e) = enc {
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+        }
+        r
+    };
+    let h = res.headers_mut();
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&page.etag).expect("hex etag"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(PUBLIC_CACHE),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Encoding"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&page.tags) {
+        h.insert("surrogate-key", v.clone());
+        h.insert("cache-tag", v.clone());
+    }
+    h.insert(
+        "x-warta-cache",
+        HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+    );
+    res
+}
+
+/// Serve anonymous GETs from the cache; store what they render.
+pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
+    if *req.method() != Method::GET || signed_in || !app.cache.enabled {
+        let mut res = next.run(req).await;
+        if signed_in {
+            // Pages that know the reader stay in the reader's browser.
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
+        return res;
+    }
+    let locale = super::view::reader_locale(&app, req.uri().query(), req.headers());
+    let key = format!(
+        "{locale}|{}?{}",
+        req.uri().path(),
+        req.uri().query().unwrap_or("")
+    );
+    app.cache.refresh(&app).await;
+    let hit = app
+        .cache
+        .entries
+        .read()
+        .expect("cache lock")
+        .get(&key)
+        .filter(|p| p.created.elapsed() < MAX_AGE)
+        .cloned();
+    if let Some(page) = hit {
+        return respond(&page, req.headers(), true);
+    }
+    let req_headers = req.headers().clone();
+    let path = req.uri().path().to_string();
+    let version_before = app.cache.version.load(Ordering::Acquire);
+    let res = next.run(req).await;
+    let cacheable = res.status() == StatusCode::OK
+        && !res.headers().contains_key(header::SET_COOKIE)
+        && !res.headers().contains_key(header::CACHE_CONTROL)
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+    if !cacheable {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(html) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let page = std::sync::Arc::new(CachedPage {
+        created: Instant::now(),
+        gzip: gzip(&html),
+        br: brotli(&html),
+        etag: etag_of(&html),
+        tags: tags_for(&path),
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8")),
+        html,
+    });
+    // Store only if nothing changed while rendering.
+    if app.cache.version.load(Ordering::Acquire) == version_before {
+        let mut entries = app.cache.entries.write().expect("cache lock");
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, page.clone());
+    }
+    respond(&page, &req_headers, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_name_the_article_section_and_lists() {
+        assert_eq!(tags_for("/"), "warta home");
+        assert_eq!(tags_for("/nasional"), "warta section:nasional");
+        assert_eq!(
+            tags_for("/nasional/banjir"),
+            "warta article:banjir section:nasional"
+        );
+        assert_eq!(tags_for("/author/rina"), "warta author:rina");
+    }
+
+    #[test]
+    fn encodings_are_negotiated() {
+        let mut h = HeaderMap::new();
+        assert!(accepted(&h) == Encoding::Identity);
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate, br"),
+        );
+        assert!(accepted(&h) == Encoding::Brotli);
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br;q=0"),
+        );
+        assert!(accepted(&h) == Encoding::Gzip);
+    }
+
+    #[test]
+    fn compression_round_trips() {
+        let html = b"<p>Berita</p>".repeat(100);
+        let gz = gzip(&html);
+        let mut d = flate2::read::GzDecoder::new(&gz[..]);
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut d, &mut out).unwrap();
+        assert_eq!(out, html);
+        assert!(gz.len() < html.len() / 4);
+        assert!(!brotli(&html).is_empty());
+    }
+}

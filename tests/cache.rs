@@ -1,0 +1,163 @@
+//! The page cache and HTTP caching: anonymous pages are shared and
+//! compressed, pages that know the reader never are, and a change to the
+//! content reaches readers within a second.
+
+mod common;
+
+use common::{Client, NOW, add_reader, demo_site};
+
+#[tokio::test]
+async fn anonymous_pages_are_cached_compressed_and_revalidated() {
+    let site = demo_site().await;
+    let first = site.get("/").await;
+    assert_eq!(first.header("x-warta-cache"), "miss");
+    assert!(first.header("cache-control").contains("s-maxage=60"));
+    assert!(
+        first
+            .header("cache-control")
+            .contains("stale-while-revalidate")
+    );
+    assert!(
+        first.headers.get("set-cookie").is_none(),
+        "a reading page sets no cookie"
+    );
+    assert_eq!(first.header("surrogate-key"), "warta home");
+    let second = site.get("/").await;
+    assert_eq!(second.header("x-warta-cache"), "hit");
+    assert_eq!(second.body, first.body);
+    let etag = first.header("etag").to_string();
+    let not_modified = site.get_with("/", &[("if-none-match", &etag)]).await;
+    assert_eq!(not_modified.status, 304);
+    assert!(not_modified.body.is_empty());
+    let gz = site.get_with("/", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.header("content-encoding"), "gzip");
+    let br = site.get_with("/", &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(br.header("content-encoding"), "br");
+    assert!(br.header("vary").contains("Accept-Encoding"));
+    let a = site.rich_article().await;
+    let url = format!(
+        "/{}/{}",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
+    let p = site.get(&url).await;
+    assert!(
+        p.header("surrogate-key")
+            .contains(&format!("article:{}", a["slug"].as_str().unwrap()))
+    );
+}
+
+#[tokio::test]
+async fn a_members_page_never_reaches_an_anonymous_reader_and_back() {
+    let site = demo_site().await;
+    let id = add_reader(&site, "m@contoh.id", "rahasia-mmmm", true).await;
+    warta::membership::start(
+        site.app.readers.as_ref(),
+        id,
+        "monthly",
+        warta::domain::membership::Source::Payment,
+        30,
+        "t",
+        NOW - 1,
+    )
+    .await
+    .unwrap();
+    let mut member = Client::new(&site);
+    member
+        .post(
+            "/login",
+            &[("email", "m@contoh.id"), ("password", "rahasia-mmmm")],
+        )
+        .await;
+    let a = site.rich_article().await;
+    let url = format!(
+        "/{}/{}",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
+    // The member asks first: their page is private and not stored.
+    let mine = member.get(&url).await;
+    assert_eq!(mine.header("cache-control"), "private, no-store");
+    assert!(!mine.body.contains("data-ad-slot"));
+    assert!(mine.body.contains("m</a>") || mine.body.contains("account-link"));
+    let anon = Client::new(&site).get(&url).await;
+    assert!(
+        anon.body.contains("data-ad-slot"),
+        "the anonymous reader gets the ad variant"
+    );
+    assert!(!anon.body.contains("account-link"), "and no one's name");
+    // Now the anonymous page is cached; the member still gets their own.
+    assert_eq!(
+        Client::new(&site).get(&url).await.header("x-warta-cache"),
+        "hit"
+    );
+    let again = member.get(&url).await;
+    assert!(!again.body.contains("data-ad-slot"));
+    assert!(again.headers.get("x-warta-cache").is_none());
+}
+
+#[tokio::test]
+async fn a_new_story_shows_on_cached_pages_within_a_second() {
+    use warta::domain::{Access, Block, Contributor, Role, Section};
+    let site = demo_site().await;
+    let before = site.get("/").await;
+    assert_eq!(site.get("/").await.header("x-warta-cache"), "hit");
+    assert!(!before.body.contains("Berita Paling Baru Sekali"));
+    // Written straight to the store, as another process or node would.
+    site.app
+        .store
+        .insert_article(&warta::store::NewArticle {
+            slug: "berita-paling-baru".into(),
+            headline: "Berita Paling Baru Sekali".into(),
+            subheadline: None,
+            summary: None,
+            section: Section {
+                slug: "nasional".into(),
+                name: "Nasional".into(),
+                description: String::new(),
+            },
+            credits: vec![(
+                Contributor {
+                    slug: "rina".into(),
+                    name: "Rina".into(),
+                    bio: String::new(),
+                },
+                Role::Writer,
+            )],
+            sources: vec![],
+            dateline: None,
+            published_at: NOW - 1,
+            updated_at: None,
+            body: vec![Block::Paragraph { text: "Isi".into() }],
+            featured_image: None,
+            access: Access::Public,
+            comments: vec![],
+        })
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let p = site.get("/").await;
+        if p.body.contains("Berita Paling Baru Sekali") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still stale after a second"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn language_and_error_pages_are_not_mixed_up() {
+    let site = demo_site().await;
+    let id = site.get("/nasional").await;
+    assert!(id.body.contains("lang=\"id\""));
+    let en = site.get_with("/nasional", &[("cookie", "lang=en")]).await;
+    assert!(
+        en.body.contains("<html lang=\"en\">"),
+        "the English reader is not served the cached Indonesian page"
+    );
+    assert_eq!(site.get("/tidak-ada").await.header("x-warta-cache"), "");
+}
