@@ -357,3 +357,141 @@ mod tests {
         assert!(!svg.contains("<b>"));
     }
 }
+
+/// Synthetic articles for load tests: original text assembled from word
+/// lists by a seeded generator, so every run makes the same store.
+pub mod synthetic {
+    use super::*;
+
+    const PLACES: &[&str] = &[
+        "JAKARTA", "SURABAYA", "BANDUNG", "MEDAN", "MAKASSAR", "SEMARANG", "DENPASAR", "PALEMBANG",
+        "PONTIANAK", "KUPANG", "AMBON", "JAYAPURA", "PADANG", "MATARAM", "BALIKPAPAN", "MANADO",
+    ];
+    const SUBJECTS: &[&str] = &[
+        "Pemerintah kota", "Warga desa", "Dinas perhubungan", "Para nelayan", "Pengusaha muda",
+        "Tim peneliti", "Panitia festival", "Petugas kesehatan", "Komunitas relawan", "Pengelola pasar",
+        "Sekolah negeri", "Perajin batik", "Badan cuaca", "Petani kopi", "Operator kereta",
+    ];
+    const VERBS: &[&str] = &[
+        "menyiapkan", "meninjau", "membuka", "menunda", "memperluas", "mengumumkan", "menguji",
+        "memperbaiki", "membahas", "mengevaluasi", "meresmikan", "mendata",
+    ];
+    const OBJECTS: &[&str] = &[
+        "jalur sepeda baru", "program beasiswa", "pasar tradisional", "layanan air bersih",
+        "jembatan penghubung", "panen raya", "sistem antrean daring", "taman kota", "armada bus listrik",
+        "posko siaga banjir", "pelatihan digital", "rute pelayaran perintis",
+    ];
+    const TAILS: &[&str] = &[
+        "pada pekan ini", "sejak pagi tadi", "menjelang akhir tahun", "setelah rapat panjang",
+        "dengan anggaran terbatas", "bersama warga sekitar", "untuk pertama kalinya", "secara bertahap",
+    ];
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            // xorshift64*: enough for picking words.
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+            xs[(self.next() % xs.len() as u64) as usize]
+        }
+    }
+
+    fn sentence(r: &mut Rng) -> String {
+        format!(
+            "{} {} {} {}.",
+            r.pick(SUBJECTS),
+            r.pick(VERBS),
+            r.pick(OBJECTS),
+            r.pick(TAILS)
+        )
+    }
+
+    /// Add `n` generated articles to the store, in transactions of 500.
+    pub async fn generate(store: &dyn Store, n: usize, now: i64) -> Result<Counts, DemoError> {
+        let sections: Vec<Section> = ["nasional", "regional", "ekonomi", "tekno", "megapolitan", "global"]
+            .iter()
+            .map(|s| Section {
+                slug: s.to_string(),
+                name: {
+                    let mut c = s.chars();
+                    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                },
+                description: String::new(),
+            })
+            .collect();
+        let writers: Vec<Contributor> = (1..=40)
+            .map(|i| Contributor {
+                slug: format!("penulis-sintetis-{i}"),
+                name: format!("Penulis Sintetis {i}"),
+                bio: String::new(),
+            })
+            .collect();
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut done = 0;
+        while done < n {
+            let batch = (n - done).min(500);
+            let mut articles = Vec::with_capacity(batch);
+            for i in done..done + batch {
+                let headline = format!(
+                    "{} {} {} di {} ({})",
+                    r.pick(SUBJECTS),
+                    r.pick(VERBS),
+                    r.pick(OBJECTS),
+                    r.pick(PLACES).to_lowercase(),
+                    i + 1
+                );
+                let body: Vec<Block> = (0..8)
+                    .map(|_| Block::Paragraph {
+                        text: format!("{} {} {}", sentence(&mut r), sentence(&mut r), sentence(&mut r)),
+                    })
+                    .collect();
+                articles.push(NewArticle {
+                    slug: format!("sintetis-{}", i + 1),
+                    headline,
+                    subheadline: None,
+                    summary: None,
+                    section: sections[i % sections.len()].clone(),
+                    credits: vec![(writers[i % writers.len()].clone(), Role::Writer)],
+                    sources: Vec::new(),
+                    dateline: Some(r.pick(PLACES).to_string()),
+                    // Older than the demo's stories, one a minute back in time.
+                    published_at: now - 6 * 86_400 - (i as i64) * 60,
+                    updated_at: None,
+                    body,
+                    featured_image: None,
+                    access: Access::Public,
+                    comments: Vec::new(),
+                });
+            }
+            store
+                .load_bundle(&ContentBundle {
+                    sections: if done == 0 { sections.clone() } else { Vec::new() },
+                    contributors: if done == 0 { writers.clone() } else { Vec::new() },
+                    videos: Vec::new(),
+                    articles,
+                })
+                .await?;
+            done += batch;
+        }
+        Ok(store.counts().await?)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[tokio::test]
+        async fn generates_distinct_published_articles() {
+            let st = crate::store::sqlite::SqliteStore::in_memory().await.unwrap();
+            crate::store::Store::migrate(&st).await.unwrap();
+            let c = super::generate(&st, 1200, 2_000_000_000).await.unwrap();
+            assert_eq!(c.articles, 1200);
+            let a = crate::store::Store::article(&st, "sintetis-700", 2_000_000_000).await.unwrap().unwrap();
+            assert_eq!(a.body.len(), 8);
+            assert!(a.headline.ends_with("(700)"));
+        }
+    }
+}

@@ -50,6 +50,9 @@ enum Command {
     Demo {
         #[command(flatten)]
         store: StoreArgs,
+        /// Also add this many generated articles (for load tests).
+        #[arg(long, default_value_t = 0)]
+        articles: usize,
     },
     /// Bring the store's schema up to date.
     Migrate {
@@ -202,9 +205,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             warta::server::serve(app, &addr).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { store } => {
+        Command::Demo { store, articles } => {
             let (_cfg, st) = open(&store).await?;
-            let c = warta::demo::load(st.as_ref(), &store.data, warta::domain::time::now()).await?;
+            let now = warta::domain::time::now();
+            let mut c = warta::demo::load(st.as_ref(), &store.data, now).await?;
+            if articles > 0 {
+                c = warta::demo::synthetic::generate(st.as_ref(), articles, now).await?;
+            }
             println!(
                 "loaded demo content into {}: {} sections, {} contributors, {} articles, {} videos, {} comments",
                 store.data.display(),
