@@ -364,26 +364,77 @@ pub mod synthetic {
     use super::*;
 
     const PLACES: &[&str] = &[
-        "JAKARTA", "SURABAYA", "BANDUNG", "MEDAN", "MAKASSAR", "SEMARANG", "DENPASAR", "PALEMBANG",
-        "PONTIANAK", "KUPANG", "AMBON", "JAYAPURA", "PADANG", "MATARAM", "BALIKPAPAN", "MANADO",
+        "JAKARTA",
+        "SURABAYA",
+        "BANDUNG",
+        "MEDAN",
+        "MAKASSAR",
+        "SEMARANG",
+        "DENPASAR",
+        "PALEMBANG",
+        "PONTIANAK",
+        "KUPANG",
+        "AMBON",
+        "JAYAPURA",
+        "PADANG",
+        "MATARAM",
+        "BALIKPAPAN",
+        "MANADO",
     ];
     const SUBJECTS: &[&str] = &[
-        "Pemerintah kota", "Warga desa", "Dinas perhubungan", "Para nelayan", "Pengusaha muda",
-        "Tim peneliti", "Panitia festival", "Petugas kesehatan", "Komunitas relawan", "Pengelola pasar",
-        "Sekolah negeri", "Perajin batik", "Badan cuaca", "Petani kopi", "Operator kereta",
+        "Pemerintah kota",
+        "Warga desa",
+        "Dinas perhubungan",
+        "Para nelayan",
+        "Pengusaha muda",
+        "Tim peneliti",
+        "Panitia festival",
+        "Petugas kesehatan",
+        "Komunitas relawan",
+        "Pengelola pasar",
+        "Sekolah negeri",
+        "Perajin batik",
+        "Badan cuaca",
+        "Petani kopi",
+        "Operator kereta",
     ];
     const VERBS: &[&str] = &[
-        "menyiapkan", "meninjau", "membuka", "menunda", "memperluas", "mengumumkan", "menguji",
-        "memperbaiki", "membahas", "mengevaluasi", "meresmikan", "mendata",
+        "menyiapkan",
+        "meninjau",
+        "membuka",
+        "menunda",
+        "memperluas",
+        "mengumumkan",
+        "menguji",
+        "memperbaiki",
+        "membahas",
+        "mengevaluasi",
+        "meresmikan",
+        "mendata",
     ];
     const OBJECTS: &[&str] = &[
-        "jalur sepeda baru", "program beasiswa", "pasar tradisional", "layanan air bersih",
-        "jembatan penghubung", "panen raya", "sistem antrean daring", "taman kota", "armada bus listrik",
-        "posko siaga banjir", "pelatihan digital", "rute pelayaran perintis",
+        "jalur sepeda baru",
+        "program beasiswa",
+        "pasar tradisional",
+        "layanan air bersih",
+        "jembatan penghubung",
+        "panen raya",
+        "sistem antrean daring",
+        "taman kota",
+        "armada bus listrik",
+        "posko siaga banjir",
+        "pelatihan digital",
+        "rute pelayaran perintis",
     ];
     const TAILS: &[&str] = &[
-        "pada pekan ini", "sejak pagi tadi", "menjelang akhir tahun", "setelah rapat panjang",
-        "dengan anggaran terbatas", "bersama warga sekitar", "untuk pertama kalinya", "secara bertahap",
+        "pada pekan ini",
+        "sejak pagi tadi",
+        "menjelang akhir tahun",
+        "setelah rapat panjang",
+        "dengan anggaran terbatas",
+        "bersama warga sekitar",
+        "untuk pertama kalinya",
+        "secara bertahap",
     ];
 
     struct Rng(u64);
@@ -413,17 +464,26 @@ pub mod synthetic {
 
     /// Add `n` generated articles to the store, in transactions of 500.
     pub async fn generate(store: &dyn Store, n: usize, now: i64) -> Result<Counts, DemoError> {
-        let sections: Vec<Section> = ["nasional", "regional", "ekonomi", "tekno", "megapolitan", "global"]
-            .iter()
-            .map(|s| Section {
-                slug: s.to_string(),
-                name: {
-                    let mut c = s.chars();
-                    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-                },
-                description: String::new(),
-            })
-            .collect();
+        let sections: Vec<Section> = [
+            "nasional",
+            "regional",
+            "ekonomi",
+            "tekno",
+            "megapolitan",
+            "global",
+        ]
+        .iter()
+        .map(|s| Section {
+            slug: s.to_string(),
+            name: {
+                let mut c = s.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            },
+            description: String::new(),
+        })
+        .collect();
         let writers: Vec<Contributor> = (1..=40)
             .map(|i| Contributor {
                 slug: format!("penulis-sintetis-{i}"),
@@ -447,7 +507,12 @@ pub mod synthetic {
                 );
                 let body: Vec<Block> = (0..8)
                     .map(|_| Block::Paragraph {
-                        text: format!("{} {} {}", sentence(&mut r), sentence(&mut r), sentence(&mut r)),
+                        text: format!(
+                            "{} {} {}",
+                            sentence(&mut r),
+                            sentence(&mut r),
+                            sentence(&mut r)
+                        ),
                     })
                     .collect();
                 articles.push(NewArticle {
@@ -470,8 +535,16 @@ pub mod synthetic {
             }
             store
                 .load_bundle(&ContentBundle {
-                    sections: if done == 0 { sections.clone() } else { Vec::new() },
-                    contributors: if done == 0 { writers.clone() } else { Vec::new() },
+                    sections: if done == 0 {
+                        sections.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    contributors: if done == 0 {
+                        writers.clone()
+                    } else {
+                        Vec::new()
+                    },
                     videos: Vec::new(),
                     articles,
                 })
@@ -485,11 +558,16 @@ pub mod synthetic {
     mod tests {
         #[tokio::test]
         async fn generates_distinct_published_articles() {
-            let st = crate::store::sqlite::SqliteStore::in_memory().await.unwrap();
+            let st = crate::store::sqlite::SqliteStore::in_memory()
+                .await
+                .unwrap();
             crate::store::Store::migrate(&st).await.unwrap();
             let c = super::generate(&st, 1200, 2_000_000_000).await.unwrap();
             assert_eq!(c.articles, 1200);
-            let a = crate::store::Store::article(&st, "sintetis-700", 2_000_000_000).await.unwrap().unwrap();
+            let a = crate::store::Store::article(&st, "sintetis-700", 2_000_000_000)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(a.body.len(), 8);
             assert!(a.headline.ends_with("(700)"));
         }

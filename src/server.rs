@@ -15,6 +15,7 @@ pub fn build_app(
     data_dir: PathBuf,
 ) -> anyhow::Result<AppState> {
     let page_cache = cfg.page_cache;
+    let cfg_csp = cfg.clone();
     let zone = SiteZone::new(&cfg.time_zone)?;
     let views = Views::new(
         Theme::new(cfg.theme_dir.clone()),
@@ -38,6 +39,7 @@ pub fn build_app(
         mailer,
         limits: Default::default(),
         cache: crate::http::cache::PageCache::new(page_cache),
+        csp: crate::http::content_security_policy(&cfg_csp),
     }))
 }
 

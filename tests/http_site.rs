@@ -488,3 +488,82 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#x27;")
 }
+
+#[tokio::test]
+async fn read_also_links_sit_where_the_article_puts_them() {
+    let site = demo_site().await;
+    let a = site.rich_article().await;
+    let body = a["body"].as_array().unwrap();
+    // The paragraph right before the first read-also link, in the data...
+    let i = body.iter().position(|b| b["type"] == "read_also").unwrap();
+    let before = body[..i]
+        .iter()
+        .rev()
+        .find(|b| b["type"] == "paragraph")
+        .unwrap()["text"]
+        .as_str()
+        .unwrap();
+    let after = body[i..].iter().find(|b| b["type"] == "paragraph").unwrap()["text"]
+        .as_str()
+        .unwrap();
+    let url = format!(
+        "/{}/{}?page=all",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
+    let p = site.get(&url).await;
+    // ...comes right before it on the page, and the next paragraph after it.
+    let link = p.pos("<strong>Baca juga:</strong>");
+    let b = p.pos(&escape(&before[..before.len().min(60)]));
+    let n = p.body[link..]
+        .find(&escape(&after[..after.len().min(60)]))
+        .map(|x| x + link);
+    assert!(b < link, "read-also comes after its paragraph");
+    assert!(n.is_some(), "and before the next one");
+}
+
+#[tokio::test]
+async fn a_site_theme_overrides_templates_and_strings_without_recompiling() {
+    let theme = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(theme.path().join("templates")).unwrap();
+    std::fs::create_dir_all(theme.path().join("locales")).unwrap();
+    std::fs::write(
+        theme.path().join("templates/plans.html"),
+        "{% extends \"base.html\" %}{% block main %}<p id=\"custom\">Paket khusus situs ini</p>{% endblock %}",
+    )
+    .unwrap();
+    let id = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/locales/id.toml"
+    ))
+    .unwrap();
+    std::fs::write(
+        theme.path().join("locales/id.toml"),
+        id.replace(
+            "latest_other = \"Terkini Lainnya\"",
+            "latest_other = \"Kabar Terbaru Lainnya\"",
+        ),
+    )
+    .unwrap();
+    let cfg = Config {
+        theme_dir: Some(theme.path().to_path_buf()),
+        ..Config::default()
+    };
+    let site = demo_site_with(cfg).await;
+    assert!(
+        site.get("/plus")
+            .await
+            .body
+            .contains("<p id=\"custom\">Paket khusus situs ini</p>")
+    );
+    let a = site.rich_article().await;
+    let p = site
+        .get(&format!(
+            "/{}/{}",
+            a["section"]["slug"].as_str().unwrap(),
+            a["slug"].as_str().unwrap()
+        ))
+        .await;
+    assert!(p.body.contains("Kabar Terbaru Lainnya"));
+    assert!(!p.body.contains("Terkini Lainnya"));
+}

@@ -73,6 +73,7 @@ async fn list(
             limit,
             offset: (page - 1) * limit,
             now,
+            count_total: true,
             ..Default::default()
         })
         .await?;

@@ -126,9 +126,14 @@ const FORM_PAGES: &[&str] = &["/login", "/register", "/forgot", "/reset", "/plus
 /// token. Plain reading pages set no cookie, so a CDN may cache them.
 pub async fn csrf_cookie(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE);
-    let token = existing.clone().unwrap_or_else(new_token);
     let needs =
         cookie(req.headers(), SESSION_COOKIE).is_some() || FORM_PAGES.contains(&req.uri().path());
+    // A token is made only for a visitor who may send a form.
+    let token = match (&existing, needs) {
+        (Some(t), _) => t.clone(),
+        (None, true) => new_token(),
+        (None, false) => String::new(),
+    };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
     if existing.is_none() && needs {

@@ -59,6 +59,20 @@ pub struct App {
     pub mailer: crate::mail::Mailer,
     pub limits: auth::Limits,
     pub cache: cache::PageCache,
+    /// The Content-Security-Policy, built once from the settings.
+    pub csp: HeaderValue,
+}
+
+/// Only our own scripts run; ad networks configured by the admin may add
+/// their script hosts.
+pub fn content_security_policy(cfg: &Config) -> HeaderValue {
+    let extra = cfg.ad_script_sources.join(" ");
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; \
+         script-src 'self' {extra}; style-src 'self'; frame-src https:; frame-ancestors 'self'; \
+         base-uri 'self'; form-action 'self'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"))
 }
 
 pub type AppState = Arc<App>;
@@ -163,16 +177,7 @@ async fn security_headers(
         HeaderValue::from_static("SAMEORIGIN"),
     );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        // Ad networks configured by the admin may add their script hosts.
-        let extra = app.cfg.ad_script_sources.join(" ");
-        let csp = format!(
-            "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; \
-             script-src 'self' {extra}; style-src 'self'; frame-src https:; frame-ancestors 'self'; \
-             base-uri 'self'; form-action 'self'"
-        );
-        if let Ok(v) = HeaderValue::from_str(&csp) {
-            h.insert(header::CONTENT_SECURITY_POLICY, v);
-        }
+        h.insert(header::CONTENT_SECURITY_POLICY, app.csp.clone());
     }
     res
 }

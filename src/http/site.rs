@@ -149,6 +149,7 @@ pub async fn section(
             limit: per,
             offset: (n as i64 - 1) * per,
             now: app.clock.now(),
+            count_total: true,
             ..Default::default()
         })
         .await?;
@@ -190,6 +191,7 @@ pub async fn author(
             limit: per,
             offset: (n as i64 - 1) * per,
             now: app.clock.now(),
+            count_total: true,
             ..Default::default()
         })
         .await?;
@@ -256,6 +258,7 @@ pub async fn videos(
             limit: per,
             offset: (n as i64 - 1) * per,
             now: app.clock.now(),
+            count_total: true,
             ..Default::default()
         })
         .await?;

@@ -98,6 +98,9 @@ pub struct ArticleQuery {
     pub offset: i64,
     /// Only what is published at or before this time is listed.
     pub now: i64,
+    /// Count all matches (for page numbers); otherwise `total` is the
+    /// number of items returned.
+    pub count_total: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -107,6 +110,7 @@ pub struct VideoQuery {
     pub limit: i64,
     pub offset: i64,
     pub now: i64,
+    pub count_total: bool,
 }
 
 #[derive(Debug, Clone)]

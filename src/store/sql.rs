@@ -311,33 +311,58 @@ macro_rules! sql_store {
             }
 
             async fn articles(&self, q: &ArticleQuery) -> Result<Listing<ArticleSummary>> {
-                const FILTER: &str = "FROM articles a JOIN sections s ON s.id = a.section_id \
-                    WHERE a.status = 'published' AND a.published_at <= $1 \
-                    AND ($2 IS NULL OR s.slug = $2) \
-                    AND ($3 IS NULL OR a.id IN (SELECT ac.article_id FROM article_contributors ac \
-                         JOIN contributors c ON c.id = ac.contributor_id WHERE c.slug = $3)) \
-                    AND ($4 IS NULL OR a.id <> $4)";
-                let list_sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT {SUMMARY_COLUMNS} {FILTER} ORDER BY a.published_at DESC, a.id DESC LIMIT $5 OFFSET $6"
-                ));
-                let rows = sqlx::query(list_sql)
-                    .bind(q.now)
-                    .bind(&q.section)
-                    .bind(&q.contributor)
-                    .bind(q.exclude_id)
-                    .bind(q.limit)
-                    .bind(q.offset)
-                    .fetch_all(&self.pool)
-                    .await?;
+                // Only the filters asked for go into the SQL, so the planner
+                // can walk the (section_id,) published_at, id index in order
+                // and stop at LIMIT, whatever the size of the archive.
+                let mut filter = String::from(
+                    "FROM articles a JOIN sections s ON s.id = a.section_id \
+                     WHERE a.status = 'published' AND a.published_at <= $1",
+                );
+                let mut n = 1;
+                if q.section.is_some() {
+                    n += 1;
+                    filter.push_str(&format!(
+                        " AND a.section_id = (SELECT id FROM sections WHERE slug = ${n})"
+                    ));
+                }
+                if q.contributor.is_some() {
+                    n += 1;
+                    filter.push_str(&format!(
+                        " AND a.id IN (SELECT ac.article_id FROM article_contributors ac \
+                         JOIN contributors c ON c.id = ac.contributor_id WHERE c.slug = ${n})"
+                    ));
+                }
+                if q.exclude_id.is_some() {
+                    n += 1;
+                    filter.push_str(&format!(" AND a.id <> ${n}"));
+                }
+                let list_sql = format!(
+                    "SELECT {SUMMARY_COLUMNS} {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+                    n + 1,
+                    n + 2
+                );
+                let mut list = sqlx::query(sqlx::AssertSqlSafe(list_sql)).bind(q.now);
+                let count_sql = format!("SELECT COUNT(*) {filter}");
+                let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)).bind(q.now);
+                if let Some(v) = &q.section {
+                    list = list.bind(v.clone());
+                    count = count.bind(v.clone());
+                }
+                if let Some(v) = &q.contributor {
+                    list = list.bind(v.clone());
+                    count = count.bind(v.clone());
+                }
+                if let Some(v) = q.exclude_id {
+                    list = list.bind(v);
+                    count = count.bind(v);
+                }
+                let rows = list.bind(q.limit).bind(q.offset).fetch_all(&self.pool).await?;
                 let items = rows.iter().map(summary_of).collect::<Result<Vec<_>>>()?;
-                let total: i64 =
-                    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
-                        .bind(q.now)
-                        .bind(&q.section)
-                        .bind(&q.contributor)
-                        .bind(q.exclude_id)
-                        .fetch_one(&self.pool)
-                        .await?;
+                let total = if q.count_total {
+                    count.fetch_one(&self.pool).await?
+                } else {
+                    items.len() as i64
+                };
                 Ok(Listing { items, total })
             }
 
@@ -439,17 +464,18 @@ macro_rules! sql_store {
                 .bind(q.offset)
                 .fetch_all(&self.pool)
                 .await?;
-                let total: i64 =
+                let items: Vec<Video> = rows.iter().map(video_of).collect();
+                let total: i64 = if q.count_total {
                     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
                         .bind(q.now)
                         .bind(&q.section)
                         .bind(q.exclude_id)
                         .fetch_one(&self.pool)
-                        .await?;
-                Ok(Listing {
-                    items: rows.iter().map(video_of).collect(),
-                    total,
-                })
+                        .await?
+                } else {
+                    items.len() as i64
+                };
+                Ok(Listing { items, total })
             }
 
             async fn video(&self, slug: &str, now: i64) -> Result<Option<Video>> {
