@@ -44,7 +44,7 @@ rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}'; }
 run() {  # name url [extra wrk args...]
   local name=$1 url=$2; shift 2
-  wrk -t2 -c1 -d2s "$@" "$url" > /dev/null 2>&1 || true   # warm-up
+  wrk -t1 -c1 -d2s "$url" > /dev/null 2>&1 || true   # warm-up
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" > "$OUT/$name.wrk" 2>&1
   local rps p50 p99 errs
   rps=$(awk '/Requests\/sec/{print $2}' "$OUT/$name.wrk")
@@ -55,9 +55,9 @@ run() {  # name url [extra wrk args...]
   echo "$name: $rps req/s, p50 ${p50} ms, p99 ${p99} ms ${errs}"
 }
 
-start_warta() {  # name port cache(1|0) [database-url]
-  local name=$1 port=$2 cache=$3 db=${4:-}
-  local args=(serve --addr "127.0.0.1:$port" --data "$WORK/data-$name")
+start_warta() {  # name port cache(1|0) data-name [database-url]
+  local name=$1 port=$2 cache=$3 data=$4 db=${5:-}
+  local args=(serve --addr "127.0.0.1:$port" --data "$WORK/data-$data")
   [ -n "$db" ] && args+=(--database-url "$db")
   WARTA_PAGE_CACHE=$cache RUST_LOG=warn "$BIN" "${args[@]}" > "$OUT/warta-$name.log" 2>&1 &
   PIDS+=($!)
@@ -86,8 +86,9 @@ member_cookie() {  # port -> "warta_session=..."
 bench_backend() {  # label [database-url]
   local label=$1 db=${2:-}
   prepare_store "$label" "$db"
-  start_warta "$label" 8180 1 "$db"
-  start_warta "${label}cold" 8182 0 "$db"
+  start_warta "$label" 8180 1 "$label" "$db"
+  # The same store, page cache off: every request is rendered.
+  start_warta "${label}cold" 8182 0 "$label" "$db"
   local pid; eval "pid=\$PID_$label"
   local base=http://127.0.0.1:8180 cold=http://127.0.0.1:8182
   local slug path
@@ -121,7 +122,7 @@ CONF
   run "$label-anonymous" "$base$path"
   run "$label-member" "$base$path" -H "cookie: $cookie"
   run "$label-cold" "$cold$path"
-  run "$label-cold-1conn" "$cold$path" -c1
+  run "$label-cold-1conn" "$cold$path" -t1 -c1
   run "$label-home" "$base/"
   run "$label-section" "$base/nasional"
   run "$label-api" "$base/api/v1/articles?limit=10"

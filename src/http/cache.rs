@@ -1,4 +1,5 @@
-//! The page cache: rendered pages for anonymous readers, compressed once,
+//! The page cache: rendered pages (and Content API answers) for anonymous
+//! readers, compressed once,
 //! served from memory. A page for a signed-in reader is never stored or
 //! served from here (and is marked private), so no reader's page reaches
 //! another. Freshness: the store's content version, which the database
@@ -257,7 +258,7 @@ pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
+            .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
     if !cacheable {
         return res;
     }

@@ -134,7 +134,13 @@ pub fn router(app: AppState) -> Router {
             post(members_api::sign_in).delete(members_api::sign_out),
         )
         .route("/api/v1/members/me", get(members_api::me))
-        .nest("/api/v1", api::router())
+        .nest(
+            "/api/v1",
+            api::router().layer(middleware::from_fn_with_state(
+                app.clone(),
+                cache::page_cache,
+            )),
+        )
         .merge(site)
         .layer(middleware::from_fn_with_state(
             app.clone(),

@@ -314,10 +314,8 @@ macro_rules! sql_store {
                 // Only the filters asked for go into the SQL, so the planner
                 // can walk the (section_id,) published_at, id index in order
                 // and stop at LIMIT, whatever the size of the archive.
-                let mut filter = String::from(
-                    "FROM articles a JOIN sections s ON s.id = a.section_id \
-                     WHERE a.status = 'published' AND a.published_at <= $1",
-                );
+                // Conditions on `a` only: the count needs no join.
+                let mut filter = String::from("WHERE a.status = 'published' AND a.published_at <= $1");
                 let mut n = 1;
                 if q.section.is_some() {
                     n += 1;
@@ -337,12 +335,13 @@ macro_rules! sql_store {
                     filter.push_str(&format!(" AND a.id <> ${n}"));
                 }
                 let list_sql = format!(
-                    "SELECT {SUMMARY_COLUMNS} {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+                    "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id {filter} \
+                     ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
                     n + 1,
                     n + 2
                 );
                 let mut list = sqlx::query(sqlx::AssertSqlSafe(list_sql)).bind(q.now);
-                let count_sql = format!("SELECT COUNT(*) {filter}");
+                let count_sql = format!("SELECT COUNT(*) FROM articles a {filter}");
                 let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)).bind(q.now);
                 if let Some(v) = &q.section {
                     list = list.bind(v.clone());

@@ -1,0 +1,142 @@
+//! Several Warta nodes on one database behave as one site: a story stored
+//! through one node (or any other process) is on every node's pages within
+//! a second, though each node keeps its own page cache; a session made on
+//! one node is good on the other.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{Client, NOW, PgDatabase, TestSite};
+use warta::domain::{Access, Block, Contributor, Role, Section};
+use warta::store::Backend;
+
+async fn node(store: Arc<dyn Backend>, dir: tempfile::TempDir) -> TestSite {
+    let app = warta::server::build_app(
+        warta::config::Config::default(),
+        store,
+        dir.path().to_path_buf(),
+    )
+    .unwrap();
+    app.clock.set(NOW);
+    let router = warta::http::router(app.clone());
+    TestSite {
+        app,
+        router,
+        dir,
+        pg: None,
+    }
+}
+
+fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
+    warta::store::NewArticle {
+        slug: slug.into(),
+        headline: headline.into(),
+        subheadline: None,
+        summary: None,
+        section: Section {
+            slug: "nasional".into(),
+            name: "Nasional".into(),
+            description: String::new(),
+        },
+        credits: vec![(
+            Contributor {
+                slug: "rina".into(),
+                name: "Rina".into(),
+                bio: String::new(),
+            },
+            Role::Writer,
+        )],
+        sources: vec![],
+        dateline: None,
+        published_at: NOW - 1,
+        updated_at: None,
+        body: vec![Block::Paragraph { text: "Isi".into() }],
+        featured_image: None,
+        access: Access::Public,
+        comments: vec![],
+    }
+}
+
+async fn two_nodes_act_as_one(a: TestSite, b: TestSite, label: &str) {
+    warta::demo::load(a.app.store.as_ref(), a.dir.path(), NOW)
+        .await
+        .unwrap();
+    // Both nodes have the home page cached.
+    a.get("/").await;
+    b.get("/").await;
+    assert_eq!(b.get("/").await.header("x-warta-cache"), "hit", "{label}");
+    a.app
+        .store
+        .insert_article(&story("dari-node-a", "Terbit Lewat Node A"))
+        .await
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if b.get("/").await.body.contains("Terbit Lewat Node A") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{label}: node B still stale after a second"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!(
+        "{label}: visible on node B after {} ms",
+        start.elapsed().as_millis()
+    );
+    // A session started on A is known to B.
+    common::add_reader(&a, "dua@contoh.id", "rahasia-dua-node", true).await;
+    let mut c = Client::new(&a);
+    c.post(
+        "/login",
+        &[("email", "dua@contoh.id"), ("password", "rahasia-dua-node")],
+    )
+    .await;
+    let cookies = c.cookies.clone();
+    let mut on_b = Client::new(&b);
+    on_b.cookies = cookies;
+    assert_eq!(on_b.get("/account").await.status, 200, "{label}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_on_postgresql() {
+    let db = PgDatabase::create().await;
+    let sa: Arc<dyn Backend> = Arc::new(
+        warta::store::postgres::PgStore::connect(&db.url)
+            .await
+            .unwrap(),
+    );
+    let sb: Arc<dyn Backend> = Arc::new(
+        warta::store::postgres::PgStore::connect(&db.url)
+            .await
+            .unwrap(),
+    );
+    sa.migrate().await.unwrap();
+    sb.migrate().await.unwrap();
+    let a = node(sa, tempfile::tempdir().unwrap()).await;
+    let b = node(sb, tempfile::tempdir().unwrap()).await;
+    two_nodes_act_as_one(a, b, "postgres").await;
+    drop(db);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_sqlite_file() {
+    let data = tempfile::tempdir().unwrap();
+    let sa: Arc<dyn Backend> = Arc::new(
+        warta::store::sqlite::SqliteStore::open_dir(data.path())
+            .await
+            .unwrap(),
+    );
+    let sb: Arc<dyn Backend> = Arc::new(
+        warta::store::sqlite::SqliteStore::open_dir(data.path())
+            .await
+            .unwrap(),
+    );
+    sa.migrate().await.unwrap();
+    let a = node(sa, tempfile::tempdir().unwrap()).await;
+    let b = node(sb, tempfile::tempdir().unwrap()).await;
+    two_nodes_act_as_one(a, b, "sqlite").await;
+}
