@@ -93,7 +93,89 @@ async fn a_members_page_never_reaches_an_anonymous_reader_and_back() {
     );
     let again = member.get(&url).await;
     assert!(!again.body.contains("data-ad-slot"));
-    assert!(again.headers.get("x-warta-cache").is_none());
+    assert_eq!(again.header("cache-control"), "private, no-store");
+}
+
+#[tokio::test]
+async fn members_share_a_render_but_each_sees_only_their_own_name_and_token() {
+    let site = demo_site().await;
+    let mut clients = Vec::new();
+    for (email, name) in [
+        ("a@contoh.id", "Anggota Satu"),
+        ("b@contoh.id", "Anggota Dua"),
+    ] {
+        let hash = warta::domain::account::hash_password("rahasia-panjang");
+        let id = site
+            .app
+            .readers
+            .create_reader(email, &hash, name, Some(NOW), NOW)
+            .await
+            .unwrap();
+        warta::membership::start(
+            site.app.readers.as_ref(),
+            id,
+            "monthly",
+            warta::domain::membership::Source::Payment,
+            30,
+            "t",
+            NOW - 1,
+        )
+        .await
+        .unwrap();
+        let mut c = Client::new(&site);
+        c.post(
+            "/login",
+            &[("email", email), ("password", "rahasia-panjang")],
+        )
+        .await;
+        clients.push(c);
+    }
+    let a = site.rich_article().await;
+    let url = format!(
+        "/{}/{}",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
+    let first = clients[0].get(&url).await;
+    assert_eq!(first.header("x-warta-cache"), "miss-shared");
+    let second = clients[1].get(&url).await;
+    assert_eq!(
+        second.header("x-warta-cache"),
+        "hit-shared",
+        "one render serves both members"
+    );
+    assert!(first.body.contains("Anggota Satu") && !first.body.contains("Anggota Dua"));
+    assert!(second.body.contains("Anggota Dua") && !second.body.contains("Anggota Satu"));
+    let token = |c: &Client, p: &common::Page| {
+        let t = c.cookies["warta_csrf"].clone();
+        assert!(
+            p.body.contains(&format!("name=\"csrf\" value=\"{t}\"")),
+            "the reader's own token is in the forms"
+        );
+        t
+    };
+    let ta = token(&clients[0], &first);
+    let tb = token(&clients[1], &second);
+    assert_ne!(ta, tb);
+    assert!(!second.body.contains(&ta));
+    assert!(!second.body.contains('\u{E000}'), "no placeholder left");
+    // Once a member has commented, their copy of the story is their own.
+    let p = clients[1]
+        .post(
+            &format!("{url}/comments"),
+            &[("body", "Komentar anggota dua")],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    let own = clients[1].get(&url).await;
+    assert!(own.headers.get("x-warta-cache").is_none());
+    assert!(
+        own.body.contains("/delete\""),
+        "their comment has its delete control"
+    );
+    let other = clients[0].get(&url).await;
+    assert!(other.body.contains("Komentar anggota dua"));
+    assert!(!other.body.contains("/delete\""), "no one else gets it");
 }
 
 #[tokio::test]

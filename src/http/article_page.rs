@@ -342,7 +342,13 @@ pub async fn build(
 
     let comments = app.store.comments(article.id).await?;
     let comment_count = comments.len();
-    let me = ctx.viewer.account.as_ref().map(|a| a.id);
+    // A shared render knows no reader's own comments (the cache renders per
+    // reader whenever the reader has commented on this story).
+    let me = if ctx.shared {
+        None
+    } else {
+        ctx.viewer.account.as_ref().map(|a| a.id)
+    };
     let edit_window = app.cfg.comments.edit_minutes * 60;
     let comments = thread_comments(
         comments,

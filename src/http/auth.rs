@@ -238,7 +238,17 @@ pub struct Ctx {
     pub csrf: String,
     pub locale: &'static str,
     pub peer: Option<std::net::SocketAddr>,
+    /// The page is rendered once for every reader in the same state: the
+    /// reader's name and CSRF token are placeholders the cache fills in.
+    pub shared: bool,
 }
+
+/// Marks a request whose page the cache will share between readers.
+#[derive(Clone, Copy)]
+pub struct SharedRender;
+
+pub const NAME_SLOT: &str = "\u{E000}warta:name\u{E000}";
+pub const CSRF_SLOT: &str = "\u{E000}warta:csrf\u{E000}";
 
 impl axum::extract::FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
@@ -258,11 +268,13 @@ impl axum::extract::FromRequestParts<AppState> for Ctx {
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0);
+        let shared = parts.extensions.get::<SharedRender>().is_some();
         Ok(Ctx {
             viewer,
             csrf,
             locale,
             peer,
+            shared,
         })
     }
 }

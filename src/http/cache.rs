@@ -19,7 +19,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::auth::{SESSION_COOKIE, cookie};
+use super::auth::{CSRF_SLOT, NAME_SLOT, SESSION_COOKIE, SharedRender, cookie};
 
 const CHECK_EVERY: Duration = Duration::from_millis(250);
 const MAX_ENTRIES: usize = 20_000;
@@ -215,23 +215,62 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
     res
 }
 
-/// Serve anonymous GETs from the cache; store what they render.
-pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -> Response {
+/// Whether a path is a story's address ("/section/slug").
+fn article_slug(path: &str) -> Option<&str> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        [first, slug] if !crate::domain::slug::RESERVED.contains(first) => Some(slug),
+        _ => None,
+    }
+}
+
+/// Fill a shared page's placeholders for this reader.
+fn personalise(html: &Bytes, name: &str, csrf: &str) -> Bytes {
+    let text = String::from_utf8_lossy(html);
+    let name = crate::render::escape_html(name);
+    Bytes::from(text.replace(NAME_SLOT, &name).replace(CSRF_SLOT, csrf))
+}
+
+/// Serve GETs from the cache; store what they render. Anonymous readers
+/// share one page per address and language. Signed-in readers share one
+/// per reader state (member, registered, ...), with their name and CSRF
+/// token filled in on the way out; a reader who has commented on a story
+/// gets that story rendered for them alone (it shows their own comment
+/// controls).
+pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
-    if *req.method() != Method::GET || signed_in || !app.cache.enabled {
-        let mut res = next.run(req).await;
-        if signed_in {
-            // Pages that know the reader stay in the reader's browser.
-            res.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
+    if *req.method() != Method::GET || !app.cache.enabled {
+        return private_if(signed_in, next.run(req).await);
+    }
+    let mut reader: Option<(String, String)> = None;
+    let mut variant = String::from("anon");
+    if signed_in {
+        let viewer = match super::auth::viewer(&app, req.headers()).await {
+            Ok(v) => v,
+            Err(_) => return private_if(true, next.run(req).await),
+        };
+        let Some(acct) = viewer.account.as_ref() else {
+            // An unknown or expired session: render as it comes.
+            return private_if(true, next.run(req).await);
+        };
+        if let Some(slug) = article_slug(req.uri().path()) {
+            match app.readers.has_commented(acct.id, slug).await {
+                Ok(false) => {}
+                _ => return private_if(true, next.run(req).await),
+            }
         }
-        return res;
+        let csrf = req
+            .extensions()
+            .get::<super::auth::CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        variant = format!("{:?}:{}", viewer.reader.state, viewer.reader.comment_banned);
+        reader = Some((acct.public_name(), csrf));
+        req.extensions_mut().insert(SharedRender);
     }
     let locale = super::view::reader_locale(&app, req.uri().query(), req.headers());
     let key = format!(
-        "{locale}|{}?{}",
+        "{variant}|{locale}|{}?{}",
         req.uri().path(),
         req.uri().query().unwrap_or("")
     );
@@ -245,7 +284,7 @@ pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -
         .filter(|p| p.created.elapsed() < MAX_AGE)
         .cloned();
     if let Some(page) = hit {
-        return respond(&page, req.headers(), true);
+        return serve(&page, req.headers(), true, reader.as_ref());
     }
     let req_headers = req.headers().clone();
     let path = req.uri().path().to_string();
@@ -260,16 +299,34 @@ pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
     if !cacheable {
-        return res;
+        // Rendered with placeholders but not shareable (an account page, an
+        // error): fill them in for this reader all the same.
+        if let Some((name, csrf)) = &reader {
+            let (mut parts, body) = res.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let res = Response::from_parts(parts, Body::from(personalise(&bytes, name, csrf)));
+            return private_if(true, res);
+        }
+        return private_if(signed_in, res);
     }
     let (parts, body) = res.into_parts();
     let Ok(html) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    // Shared pages for signed-in readers are personalised per request, so
+    // compressing them ahead is wasted: only anonymous pages get it.
+    let anonymous = reader.is_none();
     let page = std::sync::Arc::new(CachedPage {
         created: Instant::now(),
-        gzip: gzip(&html),
-        br: brotli(&html),
+        gzip: if anonymous { gzip(&html) } else { Bytes::new() },
+        br: if anonymous {
+            brotli(&html)
+        } else {
+            Bytes::new()
+        },
         etag: etag_of(&html),
         tags: tags_for(&path),
         content_type: parts
@@ -287,7 +344,42 @@ pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -
         }
         entries.insert(key, page.clone());
     }
-    respond(&page, &req_headers, false)
+    serve(&page, &req_headers, false, reader.as_ref())
+}
+
+fn private_if(signed_in: bool, mut res: Response) -> Response {
+    if signed_in {
+        // Pages that know the reader stay in the reader's browser.
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    res
+}
+
+fn serve(
+    page: &CachedPage,
+    req_headers: &HeaderMap,
+    hit: bool,
+    reader: Option<&(String, String)>,
+) -> Response {
+    let Some((name, csrf)) = reader else {
+        return respond(page, req_headers, hit);
+    };
+    let mut res = Response::new(Body::from(personalise(&page.html, name, csrf)));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, page.content_type.clone());
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    h.insert(
+        "x-warta-cache",
+        HeaderValue::from_static(if hit { "hit-shared" } else { "miss-shared" }),
+    );
+    res
 }
 
 #[cfg(test)]
@@ -303,6 +395,23 @@ mod tests {
             "warta article:banjir section:nasional"
         );
         assert_eq!(tags_for("/author/rina"), "warta author:rina");
+    }
+
+    #[test]
+    fn shared_pages_get_the_readers_name_escaped() {
+        let html = Bytes::from(format!("<a>{NAME_SLOT}</a><input value=\"{CSRF_SLOT}\">"));
+        let out = personalise(&html, "<b>Rina</b>", "tok123");
+        assert_eq!(
+            &out[..],
+            "<a>&lt;b&gt;Rina&lt;/b&gt;</a><input value=\"tok123\">".as_bytes()
+        );
+    }
+
+    #[test]
+    fn story_paths_are_told_apart() {
+        assert_eq!(article_slug("/nasional/banjir"), Some("banjir"));
+        assert_eq!(article_slug("/author/rina"), None);
+        assert_eq!(article_slug("/nasional"), None);
     }
 
     #[test]

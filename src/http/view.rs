@@ -81,6 +81,10 @@ impl Chrome {
         let mut c = Chrome::minimal(app, locale);
         c.csrf = ctx.csrf.clone();
         c.account_name = ctx.viewer.account.as_ref().map(|a| a.public_name());
+        if ctx.shared {
+            c.csrf = super::auth::CSRF_SLOT.to_string();
+            c.account_name = Some(super::auth::NAME_SLOT.to_string());
+        }
         if !decision.ads {
             // Members get no ad markup at all, not hidden ads.
             c.ads.clear();

@@ -189,6 +189,8 @@ pub trait ReaderStore: Send + Sync {
     ) -> Result<std::result::Result<Membership, RedeemError>>;
 
     async fn add_comment(&self, c: &NewReaderComment) -> Result<i64>;
+    /// Whether the reader has a comment (any status) under the article at this slug.
+    async fn has_commented(&self, reader_id: i64, article_slug: &str) -> Result<bool>;
     async fn comment(&self, id: i64) -> Result<Option<CommentRow>>;
     async fn edit_comment(&self, id: i64, body: &str, now: i64) -> Result<()>;
     async fn set_comment_status(&self, id: i64, status: CommentStatus) -> Result<()>;

@@ -1023,6 +1023,18 @@ macro_rules! sql_store {
                 Ok(id)
             }
 
+            async fn has_commented(&self, reader_id: i64, article_slug: &str) -> Result<bool> {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM comments c JOIN articles a ON a.id = c.article_id \
+                     WHERE a.slug = $1 AND c.reader_id = $2",
+                )
+                .bind(article_slug)
+                .bind(reader_id)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(n > 0)
+            }
+
             async fn comment(&self, id: i64) -> Result<Option<CommentRow>> {
                 let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT {COMMENT_COLS} FROM comments c WHERE c.id = $1"
