@@ -35,7 +35,8 @@ pub struct CachedPage {
     pub gzip: Bytes,
     pub br: Bytes,
     pub etag: String,
-    pub tags: String,
+    pub etag_header: HeaderValue,
+    pub tags: HeaderValue,
     pub content_type: HeaderValue,
 }
 
@@ -192,10 +193,7 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
         r
     };
     let h = res.headers_mut();
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&page.etag).expect("hex etag"),
-    );
+    h.insert(header::ETAG, page.etag_header.clone());
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(PUBLIC_CACHE),
@@ -204,10 +202,8 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
         header::VARY,
         HeaderValue::from_static("Cookie, Accept-Encoding"),
     );
-    if let Ok(v) = HeaderValue::from_str(&page.tags) {
-        h.insert("surrogate-key", v.clone());
-        h.insert("cache-tag", v.clone());
-    }
+    h.insert("surrogate-key", page.tags.clone());
+    h.insert("cache-tag", page.tags.clone());
     h.insert(
         "x-warta-cache",
         HeaderValue::from_static(if hit { "hit" } else { "miss" }),
@@ -327,8 +323,9 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
         } else {
             Bytes::new()
         },
+        etag_header: HeaderValue::from_str(&etag_of(&html)).expect("hex etag"),
         etag: etag_of(&html),
-        tags: tags_for(&path),
+        tags: HeaderValue::from_str(&tags_for(&path)).unwrap_or(HeaderValue::from_static("warta")),
         content_type: parts
             .headers
             .get(header::CONTENT_TYPE)
