@@ -180,7 +180,6 @@ async fn members_share_a_render_but_each_sees_only_their_own_name_and_token() {
 
 #[tokio::test]
 async fn a_new_story_shows_on_cached_pages_within_a_second() {
-    use warta::domain::{Access, Block, Contributor, Role, Section};
     let site = demo_site().await;
     let before = site.get("/").await;
     assert_eq!(site.get("/").await.header("x-warta-cache"), "hit");
@@ -188,33 +187,10 @@ async fn a_new_story_shows_on_cached_pages_within_a_second() {
     // Written straight to the store, as another process or node would.
     site.app
         .store
-        .insert_article(&warta::store::NewArticle {
-            slug: "berita-paling-baru".into(),
-            headline: "Berita Paling Baru Sekali".into(),
-            subheadline: None,
-            summary: None,
-            section: Section {
-                slug: "nasional".into(),
-                name: "Nasional".into(),
-                description: String::new(),
-            },
-            credits: vec![(
-                Contributor {
-                    slug: "rina".into(),
-                    name: "Rina".into(),
-                    bio: String::new(),
-                },
-                Role::Writer,
-            )],
-            sources: vec![],
-            dateline: None,
-            published_at: NOW - 1,
-            updated_at: None,
-            body: vec![Block::Paragraph { text: "Isi".into() }],
-            featured_image: None,
-            access: Access::Public,
-            comments: vec![],
-        })
+        .insert_article(&common::story(
+            "berita-paling-baru",
+            "Berita Paling Baru Sekali",
+        ))
         .await
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);

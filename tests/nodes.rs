@@ -8,8 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Client, NOW, PgDatabase, TestSite};
-use warta::domain::{Access, Block, Contributor, Role, Section};
+use common::{Client, NOW, PgDatabase, TestSite, story};
 use warta::store::Backend;
 
 async fn node(store: Arc<dyn Backend>, dir: tempfile::TempDir) -> TestSite {
@@ -26,36 +25,6 @@ async fn node(store: Arc<dyn Backend>, dir: tempfile::TempDir) -> TestSite {
         router,
         dir,
         pg: None,
-    }
-}
-
-fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
-    warta::store::NewArticle {
-        slug: slug.into(),
-        headline: headline.into(),
-        subheadline: None,
-        summary: None,
-        section: Section {
-            slug: "nasional".into(),
-            name: "Nasional".into(),
-            description: String::new(),
-        },
-        credits: vec![(
-            Contributor {
-                slug: "rina".into(),
-                name: "Rina".into(),
-                bio: String::new(),
-            },
-            Role::Writer,
-        )],
-        sources: vec![],
-        dateline: None,
-        published_at: NOW - 1,
-        updated_at: None,
-        body: vec![Block::Paragraph { text: "Isi".into() }],
-        featured_image: None,
-        access: Access::Public,
-        comments: vec![],
     }
 }
 

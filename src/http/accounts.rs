@@ -63,6 +63,11 @@ async fn render(
     Ok(res)
 }
 
+/// A form page with nothing filled in yet.
+async fn form_page(app: &AppState, ctx: &Ctx, uri: &Uri, name: &str) -> Result<Response, AppError> {
+    render(app, ctx, uri, StatusCode::OK, name, minijinja::context! {}).await
+}
+
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -154,15 +159,7 @@ pub async fn register_page(
     ctx: Ctx,
     uri: Uri,
 ) -> Result<Response, AppError> {
-    render(
-        &app,
-        &ctx,
-        &uri,
-        StatusCode::OK,
-        "register.html",
-        minijinja::context! {},
-    )
-    .await
+    form_page(&app, &ctx, &uri, "register.html").await
 }
 
 pub async fn register(
@@ -432,15 +429,7 @@ pub async fn forgot_page(
     ctx: Ctx,
     uri: Uri,
 ) -> Result<Response, AppError> {
-    render(
-        &app,
-        &ctx,
-        &uri,
-        StatusCode::OK,
-        "forgot.html",
-        minijinja::context! {},
-    )
-    .await
+    form_page(&app, &ctx, &uri, "forgot.html").await
 }
 
 pub async fn forgot(

@@ -210,6 +210,7 @@ pub async fn delete(
     app.readers
         .set_comment_status(id, CommentStatus::Deleted)
         .await?;
+    app.cache.invalidate();
     back_to_article(&app, c.article_id).await
 }
 

@@ -410,3 +410,35 @@ pub async fn add_reader(site: &TestSite, email: &str, password: &str, verified: 
         .await
         .unwrap()
 }
+
+/// A one-paragraph public story in Nasional, published just before NOW.
+pub fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
+    use warta::domain::{Access, Block, Contributor, Role, Section};
+    warta::store::NewArticle {
+        slug: slug.into(),
+        headline: headline.into(),
+        subheadline: None,
+        summary: None,
+        section: Section {
+            slug: "nasional".into(),
+            name: "Nasional".into(),
+            description: String::new(),
+        },
+        credits: vec![(
+            Contributor {
+                slug: "rina".into(),
+                name: "Rina".into(),
+                bio: String::new(),
+            },
+            Role::Writer,
+        )],
+        sources: vec![],
+        dateline: None,
+        published_at: NOW - 1,
+        updated_at: None,
+        body: vec![Block::Paragraph { text: "Isi".into() }],
+        featured_image: None,
+        access: Access::Public,
+        comments: vec![],
+    }
+}
