@@ -199,11 +199,27 @@ async fn edit_within_the_window_delete_own_never_others() {
             .status,
         403
     );
+    // An anonymous reader has the page with the comment (cached)...
+    assert!(
+        Client::new(&site)
+            .get(&url)
+            .await
+            .body
+            .contains("Tulisan diperbaiki")
+    );
     assert_eq!(
         a.post(&format!("/comments/{id}/delete"), &[]).await.status,
         303
     );
     assert!(!a.get(&url).await.body.contains("Tulisan diperbaiki"));
+    // ...and loses it the moment it is deleted.
+    assert!(
+        !Client::new(&site)
+            .get(&url)
+            .await
+            .body
+            .contains("Tulisan diperbaiki")
+    );
 }
 
 #[tokio::test]
