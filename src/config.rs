@@ -91,6 +91,8 @@ pub struct CommentsConfig {
     pub blocked_words: Vec<String>,
     pub edit_minutes: i64,
     pub max_chars: usize,
+    /// Comments one reader may post in 10 minutes.
+    pub per_ten_minutes: usize,
 }
 
 impl Default for CommentsConfig {
@@ -100,6 +102,7 @@ impl Default for CommentsConfig {
             blocked_words: Vec::new(),
             edit_minutes: 15,
             max_chars: 2000,
+            per_ten_minutes: 5,
         }
     }
 }

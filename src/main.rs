@@ -59,6 +59,25 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Write a consistent copy of the live store to a new file.
+    Backup {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The backup file to create.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Bring a backup back (stop the site first).
+    Restore {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Import articles from outside material.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -220,6 +239,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 c.articles,
                 c.videos,
                 c.comments
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { store, to } => {
+            warta::ops::backup(store.database_url.as_deref(), &store.data, &to).await?;
+            println!("backup written to {}", to.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { store, from, force } => {
+            warta::ops::restore(store.database_url.as_deref(), &store.data, &from, force).await?;
+            let st = warta::store::open(store.database_url.as_deref(), &store.data).await?;
+            println!(
+                "restored {}: {} articles",
+                from.display(),
+                st.counts().await?.articles
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -15,7 +15,7 @@ pub fn build_app(
     data_dir: PathBuf,
 ) -> anyhow::Result<AppState> {
     let page_cache = cfg.page_cache;
-    let cfg_csp = cfg.clone();
+    let cfg_copy = cfg.clone();
     let zone = SiteZone::new(&cfg.time_zone)?;
     let views = Views::new(
         Theme::new(cfg.theme_dir.clone()),
@@ -37,9 +37,9 @@ pub fn build_app(
         data_dir,
         clock: Clock::default(),
         mailer,
-        limits: Default::default(),
+        limits: crate::http::auth::Limits::from_config(&cfg_copy),
         cache: crate::http::cache::PageCache::new(page_cache),
-        csp: crate::http::content_security_policy(&cfg_csp),
+        csp: crate::http::content_security_policy(&cfg_copy),
     }))
 }
 

@@ -219,6 +219,15 @@ pub struct Limits {
     pub comments: RateLimiter,
 }
 
+impl Limits {
+    pub fn from_config(cfg: &crate::config::Config) -> Limits {
+        Limits {
+            comments: RateLimiter::new(cfg.comments.per_ten_minutes.max(1), 600),
+            ..Limits::default()
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

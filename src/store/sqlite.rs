@@ -32,6 +32,37 @@ impl SqliteStore {
         Self::connect(opts, 8).await
     }
 
+    /// A consistent copy of the live database in a new file.
+    pub async fn vacuum_into(&self, to: &Path) -> Result<()> {
+        let path = to.to_string_lossy().to_string();
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` of this database: "ok" when sound.
+    pub async fn integrity_check(&self) -> Result<String> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Open a database file read-only and check that it is sound and Warta's.
+    pub async fn check_file(file: &Path) -> Result<()> {
+        let opts = SqliteConnectOptions::new().filename(file).read_only(true);
+        let st = Self::connect(opts, 1).await?;
+        let ok = st.integrity_check().await?;
+        if ok != "ok" {
+            return Err(StoreError::Corrupt(ok));
+        }
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(&st.pool)
+            .await?;
+        Ok(())
+    }
+
     /// A private in-memory database, for tests.
     pub async fn in_memory() -> Result<SqliteStore> {
         let opts = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
