@@ -68,6 +68,45 @@ async fn two_nodes_act_as_one(a: TestSite, b: TestSite, label: &str) {
     let mut on_b = Client::new(&b);
     on_b.cookies = cookies;
     assert_eq!(on_b.get("/account").await.status, 200, "{label}");
+    // Password guessing is limited across the site, not per node.
+    let mut guess_a = Client::new(&a);
+    let mut guess_b = Client::new(&b);
+    for i in 0..10 {
+        let c = if i % 2 == 0 {
+            &mut guess_a
+        } else {
+            &mut guess_b
+        };
+        let p = c
+            .post(
+                "/login",
+                &[("email", "dua@contoh.id"), ("password", "tebakan-salah")],
+            )
+            .await;
+        assert_eq!(p.status, 401, "{label}: attempt {i}");
+    }
+    assert_eq!(
+        guess_a
+            .post(
+                "/login",
+                &[("email", "dua@contoh.id"), ("password", "tebakan-salah")]
+            )
+            .await
+            .status,
+        429,
+        "{label}"
+    );
+    assert_eq!(
+        guess_b
+            .post(
+                "/login",
+                &[("email", "dua@contoh.id"), ("password", "rahasia-dua-node")]
+            )
+            .await
+            .status,
+        429,
+        "{label}: the other node refuses too"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,7 +23,7 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Backend>, Option<PgDatabase>)>
     let mut out = vec![("sqlite", sqlite, None), ("postgres", pg, Some(db))];
     for (_, s, _) in &mut out {
         let applied = s.migrate().await.unwrap();
-        assert_eq!(applied, vec![1, 2, 3, 4, 5]);
+        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6]);
         assert!(s.migrate().await.unwrap().is_empty(), "migrations run once");
     }
     out
@@ -343,5 +343,43 @@ async fn comments_reports_and_ad_counts() {
             vec![("top".into(), "2026-11-27".into(), 2, 1)],
             "{name}"
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_count_per_key_in_a_sliding_window() {
+    for (name, st, _db) in backends().await {
+        let k = |s: &str| vec![s.to_string()];
+        for i in 0..3 {
+            assert!(
+                st.rate_hit(&k("ip:1"), 3, 60, NOW + i).await.unwrap(),
+                "{name} {i}"
+            );
+        }
+        assert!(
+            !st.rate_hit(&k("ip:1"), 3, 60, NOW + 10).await.unwrap(),
+            "{name}: fourth refused"
+        );
+        assert!(
+            st.rate_hit(&k("ip:2"), 3, 60, NOW + 10).await.unwrap(),
+            "{name}: another key"
+        );
+        // A refused attempt is not recorded under any of its keys.
+        assert!(
+            !st.rate_hit(&["ip:1".into(), "email:x".into()], 3, 60, NOW + 11)
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        assert!(
+            st.rate_hit(&k("email:x"), 1, 60, NOW + 12).await.unwrap(),
+            "{name}: email:x was not charged"
+        );
+        // The window slides.
+        assert!(
+            st.rate_hit(&k("ip:1"), 3, 60, NOW + 61).await.unwrap(),
+            "{name}: after the window"
+        );
+        st.rate_reset("ip:2").await.unwrap();
     }
 }

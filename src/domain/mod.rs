@@ -6,7 +6,6 @@ pub mod ads;
 pub mod article;
 pub mod membership;
 pub mod pagination;
-pub mod ratelimit;
 pub mod slug;
 pub mod time;
 

@@ -213,7 +213,7 @@ pub async fn register(
         .await;
     };
     let now = app.clock.now();
-    if !app.limits.signup_ip.allow(&[&format!("ip:{ip}")], now) {
+    if !app.limits.signup_ip.allow(&app, &format!("ip:{ip}")).await {
         return Err(AppError::TooManyRequests);
     }
     let hash = hash_off_thread(f.password.clone()).await?;
@@ -304,12 +304,12 @@ pub async fn check_login(
 ) -> Result<Option<i64>, AppError> {
     let email =
         account::normalize_email(email_raw).unwrap_or_else(|_| email_raw.trim().to_lowercase());
-    let now = app.clock.now();
-    if !app.limits.login_ip.allow(&[&format!("ip:{ip}")], now)
+    if !app.limits.login_ip.allow(app, &format!("ip:{ip}")).await
         || !app
             .limits
             .login_email
-            .allow(&[&format!("email:{email}")], now)
+            .allow(app, &format!("email:{email}"))
+            .await
     {
         return Err(AppError::TooManyRequests);
     }
@@ -321,7 +321,10 @@ pub async fn check_login(
     let ok = verify_off_thread(password.to_string(), hash).await;
     Ok(match acct {
         Some(a) if ok => {
-            app.limits.login_email.reset(&format!("email:{email}"));
+            app.limits
+                .login_email
+                .reset(app, &format!("email:{email}"))
+                .await;
             Some(a.id)
         }
         _ => None,
@@ -442,11 +445,12 @@ pub async fn forgot(
     let ip = client_ip(&app, &headers, ctx.peer);
     let now = app.clock.now();
     let email = account::normalize_email(&f.email).unwrap_or_default();
-    if !app.limits.mail_ip.allow(&[&format!("ip:{ip}")], now)
+    if !app.limits.mail_ip.allow(&app, &format!("ip:{ip}")).await
         || !app
             .limits
             .mail_email
-            .allow(&[&format!("email:{email}")], now)
+            .allow(&app, &format!("email:{email}"))
+            .await
     {
         return Err(AppError::TooManyRequests);
     }
@@ -604,11 +608,11 @@ pub async fn resend_verification(
 ) -> Result<Response, AppError> {
     check_csrf(&headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    let now = app.clock.now();
     if !app
         .limits
         .mail_email
-        .allow(&[&format!("email:{}", acct.email)], now)
+        .allow(&app, &format!("email:{}", acct.email))
+        .await
     {
         return Err(AppError::TooManyRequests);
     }
@@ -677,7 +681,8 @@ pub async fn change_email(
     if !app
         .limits
         .mail_email
-        .allow(&[&format!("email:{email}")], now)
+        .allow(&app, &format!("email:{email}"))
+        .await
     {
         return Err(AppError::TooManyRequests);
     }
@@ -772,13 +777,8 @@ pub async fn redeem(
     let Some(acct) = ctx.viewer.account.as_ref() else {
         return Ok(see_other("/login?next=/plus"));
     };
-    let now = app.clock.now();
     // Guessing codes is as limited as guessing passwords.
-    if !app
-        .limits
-        .login_email
-        .allow(&[&format!("redeem:{}", acct.id)], now)
-    {
+    if !app.limits.redeem.allow(&app, &format!("{}", acct.id)).await {
         return Err(AppError::TooManyRequests);
     }
     let code = f.code.trim().to_uppercase();

@@ -108,7 +108,8 @@ pub async fn post(
     if !app
         .limits
         .comments
-        .allow(&[&format!("reader:{}", acct.id)], now)
+        .allow(&app, &format!("reader:{}", acct.id))
+        .await
     {
         return Err(AppError::TooManyRequests);
     }

@@ -187,6 +187,11 @@ pub trait Store: Send + Sync {
     /// A number that changes whenever published content or comments change,
     /// from any process: the page cache's freshness check.
     async fn content_version(&self) -> Result<i64>;
+    /// Record one attempt under each key unless any key already has `max`
+    /// attempts in the last `window` seconds; false when refused (and then
+    /// nothing is recorded). Shared by every node on the database.
+    async fn rate_hit(&self, keys: &[String], max: i64, window: i64, now: i64) -> Result<bool>;
+    async fn rate_reset(&self, key: &str) -> Result<()>;
     /// Count an ad impression or click for `slot` on `day` (YYYY-MM-DD).
     async fn count_ad(&self, slot: &str, day: &str, click: bool) -> Result<()>;
     /// (slot, day, impressions, clicks), newest day first.

@@ -534,6 +534,51 @@ macro_rules! sql_store {
                 .await?)
         }
 
+        async fn rate_hit(&self, keys: &[String], max: i64, window: i64, now: i64) -> Result<bool> {
+            let mut tx = self.pool.begin().await?;
+            if now % 64 == 0 {
+                // Now and then, forget attempts older than a day for all keys.
+                sqlx::query("DELETE FROM rate_events WHERE at <= $1")
+                    .bind(now - 86_400)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let mut allowed = true;
+            for k in keys {
+                sqlx::query("DELETE FROM rate_events WHERE key = $1 AND at <= $2")
+                    .bind(k)
+                    .bind(now - window)
+                    .execute(&mut *tx)
+                    .await?;
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_events WHERE key = $1")
+                    .bind(k)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if n >= max {
+                    allowed = false;
+                }
+            }
+            if allowed {
+                for k in keys {
+                    sqlx::query("INSERT INTO rate_events (key, at) VALUES ($1, $2)")
+                        .bind(k)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(allowed)
+        }
+
+        async fn rate_reset(&self, key: &str) -> Result<()> {
+            sqlx::query("DELETE FROM rate_events WHERE key = $1")
+                .bind(key)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        }
+
         async fn count_ad(&self, slot: &str, day: &str, click: bool) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO ad_stats (slot, day, impressions, clicks) VALUES ($1, $2, $3, $4) \
