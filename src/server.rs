@@ -28,7 +28,7 @@ pub fn build_app(
         Some(url) => crate::mail::Mailer::smtp(url, &cfg.mail.from)?,
         None => crate::mail::Mailer::folder(data_dir.join("mail"), &cfg.mail.from),
     };
-    Ok(Arc::new(App {
+    let app = Arc::new(App {
         cfg,
         zone,
         store: backend.clone(),
@@ -40,7 +40,25 @@ pub fn build_app(
         limits: crate::http::auth::Limits::from_config(&cfg_copy),
         cache: crate::http::cache::PageCache::new(page_cache),
         csp: crate::http::content_security_policy(&cfg_copy),
-    }))
+    });
+    // Changes announced by the database empty this node's page cache at once.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let weak = Arc::downgrade(&app);
+        let store = app.store.clone();
+        tokio::spawn(async move {
+            let hook: crate::store::ChangeHook = Arc::new(move || match weak.upgrade() {
+                Some(app) => {
+                    app.cache.invalidate();
+                    true
+                }
+                None => false,
+            });
+            if let Err(e) = store.listen_for_changes(hook).await {
+                tracing::warn!(error = %e, "change notifications unavailable; polling only");
+            }
+        });
+    }
+    Ok(app)
 }
 
 /// Serve until SIGINT or SIGTERM, letting requests in flight finish.

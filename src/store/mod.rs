@@ -157,6 +157,10 @@ pub async fn open(
     Ok(store)
 }
 
+/// What to do when the content changed; false when nobody listens any
+/// more (the listener then stops).
+pub type ChangeHook = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// A backend that stores both content and readers.
 pub trait Backend: Store + readers::ReaderStore {}
 impl<T: Store + readers::ReaderStore> Backend for T {}
@@ -187,6 +191,12 @@ pub trait Store: Send + Sync {
     /// A number that changes whenever published content or comments change,
     /// from any process: the page cache's freshness check.
     async fn content_version(&self) -> Result<i64>;
+    /// Call `on_change` whenever any process changes content, as the
+    /// database announces it (PostgreSQL LISTEN/NOTIFY; after a lost
+    /// connection, once more on reconnect, since changes may have been
+    /// missed). False when the backend cannot announce (SQLite: nodes
+    /// poll the content version instead).
+    async fn listen_for_changes(&self, on_change: ChangeHook) -> Result<bool>;
     /// Record one attempt under each key unless any key already has `max`
     /// attempts in the last `window` seconds; false when refused (and then
     /// nothing is recorded). Shared by every node on the database.

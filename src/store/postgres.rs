@@ -41,6 +41,41 @@ impl PgStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    /// LISTEN on `warta_content` (raised by the content triggers) in a task
+    /// of its own, reconnecting with backoff.
+    async fn listen_impl(&self, on_change: super::ChangeHook) -> Result<bool> {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                match sqlx::postgres::PgListener::connect_with(&pool).await {
+                    Ok(mut l) => {
+                        if l.listen("warta_content").await.is_ok() {
+                            backoff = Duration::from_millis(100);
+                            // Whatever happened while we were away counts as a change.
+                            if !on_change() {
+                                return;
+                            }
+                            while l.try_recv().await.ok().flatten().is_some() {
+                                if !on_change() {
+                                    return;
+                                }
+                            }
+                        }
+                        tracing::warn!("lost the PostgreSQL change notifications; reconnecting");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot LISTEN for changes"),
+                }
+                if !on_change() {
+                    return;
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+        });
+        Ok(true)
+    }
 }
 
 crate::sql_store!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow, MIGRATOR);

@@ -534,6 +534,10 @@ macro_rules! sql_store {
                 .await?)
         }
 
+        async fn listen_for_changes(&self, on_change: $crate::store::ChangeHook) -> Result<bool> {
+            self.listen_impl(on_change).await
+        }
+
         async fn rate_hit(&self, keys: &[String], max: i64, window: i64, now: i64) -> Result<bool> {
             let mut tx = self.pool.begin().await?;
             if now % 64 == 0 {

@@ -32,6 +32,11 @@ impl SqliteStore {
         Self::connect(opts, 8).await
     }
 
+    /// SQLite cannot announce changes to other processes.
+    async fn listen_impl(&self, _on_change: super::ChangeHook) -> Result<bool> {
+        Ok(false)
+    }
+
     /// A consistent copy of the live database in a new file.
     pub async fn vacuum_into(&self, to: &Path) -> Result<()> {
         let path = to.to_string_lossy().to_string();
