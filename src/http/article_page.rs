@@ -189,7 +189,47 @@ pub async fn build(
             _ => None,
         })
         .collect();
-    let refs = app.store.article_refs(&ra_slugs, now).await?;
+    // Video rekomendasi: the newest video of the article's section, else
+    // the newest of all; Video lainnya: the next few, site-wide. These and
+    // the latest list and comments are independent: ask for them at once.
+    let in_section = VideoQuery {
+        section: Some(article.section.slug.clone()),
+        limit: 1,
+        now,
+        ..Default::default()
+    };
+    let recent = VideoQuery {
+        limit: 5,
+        now,
+        ..Default::default()
+    };
+    let newest = ArticleQuery {
+        exclude_id: Some(article.id),
+        limit: app.cfg.latest_count,
+        now,
+        ..Default::default()
+    };
+    let (refs, section_video, recent_videos, latest, comments) = tokio::try_join!(
+        app.store.article_refs(&ra_slugs, now),
+        app.store.videos(&in_section),
+        app.store.videos(&recent),
+        app.store.articles(&newest),
+        app.store.comments(article.id),
+    )?;
+    let rec = section_video
+        .items
+        .into_iter()
+        .next()
+        .or_else(|| recent_videos.items.first().cloned());
+    let rec_id = rec.as_ref().map(|v| v.id);
+    let more_videos = recent_videos
+        .items
+        .into_iter()
+        .filter(|v| Some(v.id) != rec_id)
+        .take(4)
+        .map(VideoCard::from)
+        .collect();
+    let latest = latest.items.into_iter().map(Teaser::from).collect();
     // An imported reference that matched nothing then may match a story
     // published since: look it up by title, so it becomes a link by itself.
     let mut by_title = HashMap::new();
@@ -288,59 +328,6 @@ pub async fn build(
         _ => (None, abs(&url), None, None),
     };
 
-    // Video rekomendasi: the newest video of the article's section, else
-    // the newest of all; Video lainnya: the next few, site-wide.
-    let mut rec = app
-        .store
-        .videos(&VideoQuery {
-            section: Some(article.section.slug.clone()),
-            limit: 1,
-            now,
-            ..Default::default()
-        })
-        .await?
-        .items;
-    if rec.is_empty() {
-        rec = app
-            .store
-            .videos(&VideoQuery {
-                limit: 1,
-                now,
-                ..Default::default()
-            })
-            .await?
-            .items;
-    }
-    let rec = rec.into_iter().next();
-    let more_videos = app
-        .store
-        .videos(&VideoQuery {
-            exclude_id: rec.as_ref().map(|v| v.id),
-            limit: 4,
-            now,
-            ..Default::default()
-        })
-        .await?
-        .items
-        .into_iter()
-        .map(VideoCard::from)
-        .collect();
-
-    let latest = app
-        .store
-        .articles(&ArticleQuery {
-            exclude_id: Some(article.id),
-            limit: app.cfg.latest_count,
-            now,
-            ..Default::default()
-        })
-        .await?
-        .items
-        .into_iter()
-        .map(Teaser::from)
-        .collect();
-
-    let comments = app.store.comments(article.id).await?;
     let comment_count = comments.len();
     // A shared render knows no reader's own comments (the cache renders per
     // reader whenever the reader has commented on this story).
