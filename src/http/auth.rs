@@ -78,6 +78,16 @@ pub async fn viewer(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppEr
     let Some(account) = app.readers.session_account(&hash, now).await? else {
         return Ok(Viewer::anonymous());
     };
+    viewer_of(app, account, Some(hash)).await
+}
+
+/// The viewer for an account already looked up: its memberships decide
+/// the reader's state.
+pub async fn viewer_of(
+    app: &AppState,
+    account: Account,
+    session_hash: Option<String>,
+) -> Result<Viewer, AppError> {
     let memberships = app.readers.memberships(account.id).await?;
     let state = reader_state(
         AccountFacts {
@@ -85,7 +95,7 @@ pub async fn viewer(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppEr
             staff: account.staff,
         },
         &memberships,
-        now,
+        app.clock.now(),
     );
     Ok(Viewer {
         reader: Reader {
@@ -93,7 +103,7 @@ pub async fn viewer(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppEr
             comment_banned: account.comment_banned,
         },
         account: Some(account),
-        session_hash: Some(hash),
+        session_hash,
         memberships,
     })
 }
@@ -296,7 +306,11 @@ impl axum::extract::FromRequestParts<AppState> for Ctx {
         parts: &mut axum::http::request::Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let viewer = viewer(app, &parts.headers).await?;
+        // The page cache may have looked the reader up already.
+        let viewer = match parts.extensions.get::<Viewer>() {
+            Some(v) => v.clone(),
+            None => viewer(app, &parts.headers).await?,
+        };
         let csrf = parts
             .extensions
             .get::<CsrfToken>()

@@ -34,8 +34,7 @@ pub struct CachedPage {
     pub html: Bytes,
     pub gzip: Bytes,
     pub br: Bytes,
-    pub etag: String,
-    pub etag_header: HeaderValue,
+    pub etag: HeaderValue,
     pub tags: HeaderValue,
     pub content_type: HeaderValue,
 }
@@ -174,8 +173,10 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
     let mut res = if req_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == page.etag))
-    {
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().as_bytes() == page.etag.as_bytes())
+        }) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let (body, enc) = match accepted(req_headers) {
@@ -193,7 +194,7 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
         r
     };
     let h = res.headers_mut();
-    h.insert(header::ETAG, page.etag_header.clone());
+    h.insert(header::ETAG, page.etag.clone());
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(PUBLIC_CACHE),
@@ -263,6 +264,8 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
         variant = format!("{:?}:{}", viewer.reader.state, viewer.reader.comment_banned);
         reader = Some((acct.public_name(), csrf));
         req.extensions_mut().insert(SharedRender);
+        // The handler's Ctx takes it from here rather than asking again.
+        req.extensions_mut().insert(viewer);
     }
     let locale = super::view::reader_locale(&app, req.uri().query(), req.headers());
     let key = format!(
@@ -323,8 +326,7 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
         } else {
             Bytes::new()
         },
-        etag_header: HeaderValue::from_str(&etag_of(&html)).expect("hex etag"),
-        etag: etag_of(&html),
+        etag: HeaderValue::from_str(&etag_of(&html)).expect("hex etag"),
         tags: HeaderValue::from_str(&tags_for(&path)).unwrap_or(HeaderValue::from_static("warta")),
         content_type: parts
             .headers

@@ -14,7 +14,7 @@ use super::auth::{Ctx, check_csrf};
 use super::view::article_path;
 use crate::domain::access::decide;
 use crate::error::AppError;
-use crate::store::readers::{CommentStatus, NewReaderComment};
+use crate::store::readers::{CommentRow, CommentStatus, NewReaderComment};
 
 #[derive(Deserialize)]
 pub struct CommentForm {
@@ -167,6 +167,16 @@ async fn back_to_article(app: &AppState, article_id: i64) -> Result<Response, Ap
     Ok(Redirect::to(&format!("{path}#komentar")).into_response())
 }
 
+/// Comment `id`, if it is the signed-in reader's own.
+async fn own_comment(app: &AppState, ctx: &Ctx, id: i64) -> Result<CommentRow, AppError> {
+    let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
+    let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
+    if c.reader_id != Some(acct.id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(c)
+}
+
 pub async fn edit(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -175,23 +185,22 @@ pub async fn edit(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
     check_csrf(&headers, &f.csrf)?;
-    let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
+    let c = own_comment(&app, &ctx, id).await?;
     let now = app.clock.now();
-    if c.reader_id != Some(acct.id) || c.status == CommentStatus::Deleted {
-        return Err(AppError::Forbidden);
-    }
-    if now - c.created_at >= app.cfg.comments.edit_minutes * 60 {
+    if c.status == CommentStatus::Deleted
+        || now - c.created_at >= app.cfg.comments.edit_minutes * 60
+    {
         return Err(AppError::Forbidden);
     }
     let body = clean_body(&f.body, app.cfg.comments.max_chars)?;
     app.readers.edit_comment(id, &body, now).await?;
-    app.cache.invalidate();
     if needs_review(&body, false, &app.cfg.comments.blocked_words) {
         app.readers
             .set_comment_status(id, CommentStatus::Pending)
             .await?;
     }
+    // After both writes, so no page is cached in between.
+    app.cache.invalidate();
     back_to_article(&app, c.article_id).await
 }
 
@@ -203,11 +212,7 @@ pub async fn delete(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
     check_csrf(&headers, &f.csrf)?;
-    let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
-    if c.reader_id != Some(acct.id) {
-        return Err(AppError::Forbidden);
-    }
+    let c = own_comment(&app, &ctx, id).await?;
     app.readers
         .set_comment_status(id, CommentStatus::Deleted)
         .await?;

@@ -12,12 +12,10 @@ use crate::error::ErrorPage;
 
 pub async fn render_error_pages(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let locale = reader_locale(&app, req.uri().query(), req.headers());
-    let uri = req.uri().clone();
     let res = next.run(req).await;
     let Some(page) = res.extensions().get::<ErrorPage>().copied() else {
         return res;
     };
-    let _ = uri;
     let mut chrome = Chrome::minimal(&app, locale);
     if let Ok(s) = app.store.sections().await {
         chrome.sections = s;

@@ -70,16 +70,12 @@ pub async fn sign_in(
         app.readers.delete_session(old).await?;
     }
     let cookie = auth::start_session(&app, id, &headers).await?;
-    let token = cookie
-        .to_str()
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .to_string();
-    let mut h = HeaderMap::new();
-    h.insert(header::COOKIE, token.parse().expect("cookie header"));
-    let v = auth::viewer(&app, &h).await?;
+    let account = app
+        .readers
+        .reader(id)
+        .await?
+        .ok_or(ApiError(AppError::Unauthorized))?;
+    let v = auth::viewer_of(&app, account, None).await?;
     let mut res = Json(me_json(&app, &v)).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(res)

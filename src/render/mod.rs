@@ -6,8 +6,6 @@ pub mod assets;
 pub mod i18n;
 pub mod theme;
 
-use std::sync::Arc;
-
 use minijinja::{Environment, Value};
 
 use crate::domain::time::SiteZone;
@@ -114,8 +112,6 @@ impl Views {
         Ok(())
     }
 }
-
-pub type SharedViews = Arc<Views>;
 
 /// `minijinja::context!` for view models: every value goes through serde.
 #[macro_export]
