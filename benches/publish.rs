@@ -50,6 +50,10 @@ fn story(i: usize, now: i64) -> warta::store::NewArticle {
         }],
         featured_image: None,
         access: Access::Public,
+        seo_title: None,
+        social_title: None,
+        tags: Vec::new(),
+        corrections: Vec::new(),
         comments: vec![],
     }
 }

@@ -236,6 +236,10 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
             body,
             featured_image: Some(featured),
             access: Access::Public,
+            seo_title: None,
+            social_title: None,
+            tags: Vec::new(),
+            corrections: Vec::new(),
             comments: a
                 .comments
                 .iter()
@@ -530,6 +534,10 @@ pub mod synthetic {
                     body,
                     featured_image: None,
                     access: Access::Public,
+                    seo_title: None,
+                    social_title: None,
+                    tags: Vec::new(),
+                    corrections: Vec::new(),
                     comments: Vec::new(),
                 });
             }

@@ -20,6 +20,16 @@ pub enum AppError {
     Unauthorized,
     #[error("too many requests")]
     TooManyRequests,
+    /// Fields that are wrong, each named as the JSON names it.
+    #[error("invalid: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<crate::domain::story::FieldError>),
+    /// A conditional request without its condition (`If-Match`).
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// `If-Match` named a revision that is no longer current (the current
+    /// one is given).
+    #[error("the story changed since that revision; the current revision is {0}")]
+    Stale412(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -35,6 +45,10 @@ pub enum ErrorPage {
     Forbidden,
     NotFound,
     TooManyRequests,
+    Conflict,
+    Unprocessable,
+    PreconditionFailed,
+    PreconditionRequired,
     Internal,
 }
 
@@ -46,6 +60,10 @@ impl ErrorPage {
             ErrorPage::Forbidden => StatusCode::FORBIDDEN,
             ErrorPage::NotFound => StatusCode::NOT_FOUND,
             ErrorPage::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ErrorPage::Conflict => StatusCode::CONFLICT,
+            ErrorPage::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorPage::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ErrorPage::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,6 +75,10 @@ impl ErrorPage {
             ErrorPage::Forbidden => "403",
             ErrorPage::NotFound => "404",
             ErrorPage::TooManyRequests => "429",
+            ErrorPage::Conflict => "409",
+            ErrorPage::Unprocessable => "422",
+            ErrorPage::PreconditionFailed => "412",
+            ErrorPage::PreconditionRequired => "428",
             ErrorPage::Internal => "500",
         }
     }
@@ -70,6 +92,11 @@ impl AppError {
             AppError::Forbidden => ErrorPage::Forbidden,
             AppError::Unauthorized => ErrorPage::Unauthorized,
             AppError::TooManyRequests => ErrorPage::TooManyRequests,
+            AppError::Invalid(_) => ErrorPage::Unprocessable,
+            AppError::PreconditionRequired => ErrorPage::PreconditionRequired,
+            AppError::Stale412(_) => ErrorPage::PreconditionFailed,
+            AppError::Store(StoreError::Stale { .. }) => ErrorPage::Conflict,
+            AppError::Store(StoreError::Conflict(_)) => ErrorPage::Conflict,
             AppError::Store(_) | AppError::Render(_) => ErrorPage::Internal,
         }
     }
@@ -100,7 +127,22 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let page = self.0.page();
+        let mut fields = Vec::new();
         let message = match &self.0 {
+            AppError::Invalid(errs) => {
+                fields = errs.clone();
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+            AppError::PreconditionRequired => {
+                "send If-Match with the ETag of the revision you changed".to_string()
+            }
+            e @ AppError::Stale412(_) => e.to_string(),
+            AppError::Store(e @ (StoreError::Stale { .. } | StoreError::Conflict(_))) => {
+                e.to_string()
+            }
             AppError::NotFound => "not found".to_string(),
             AppError::BadRequest(m) => m.clone(),
             AppError::Forbidden => "forbidden".to_string(),
@@ -113,7 +155,11 @@ impl IntoResponse for ApiError {
         };
         (
             page.status(),
-            axum::Json(serde_json::json!({ "error": { "status": page.status().as_u16(), "message": message } })),
+            axum::Json(if fields.is_empty() {
+                serde_json::json!({ "error": { "status": page.status().as_u16(), "message": message } })
+            } else {
+                serde_json::json!({ "error": { "status": page.status().as_u16(), "message": message, "fields": fields } })
+            }),
         )
             .into_response()
     }

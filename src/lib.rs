@@ -8,6 +8,7 @@ pub mod http;
 pub mod import;
 pub mod mail;
 pub mod membership;
+pub mod newsroom;
 pub mod ops;
 pub mod render;
 pub mod server;

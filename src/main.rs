@@ -90,6 +90,12 @@ enum Command {
     /// Redeem codes for the membership.
     #[command(subcommand)]
     Code(CodeCommand),
+    /// Admin API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Newsroom roles.
+    #[command(subcommand)]
+    Staff(StaffCommand),
 }
 
 #[derive(Subcommand)]
@@ -106,11 +112,74 @@ enum ReaderCommand {
         /// Mark the address as verified.
         #[arg(long)]
         verified: bool,
-        /// Give the account staff rights (moderation).
+        /// Give the account staff rights (the editor role, every section).
         #[arg(long)]
         staff: bool,
+        /// Give the account a newsroom role: contributor, writer, editor or admin.
+        #[arg(long)]
+        role: Option<String>,
+        /// The sections an editor works in (comma-separated; default all).
+        #[arg(long, value_delimiter = ',')]
+        sections: Vec<String>,
         #[arg(long, default_value = "")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an Admin API token and print it (shown this once only).
+    Create {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// What the token is for, e.g. the integration's name.
+        #[arg(long)]
+        name: String,
+        /// What it may do: articles:read, articles:write, articles:publish,
+        /// media:write, taxonomy:write.
+        #[arg(long = "scope", num_args = 1.., required = true)]
+        scopes: Vec<String>,
+    },
+    /// Revoke every token with this name.
+    Revoke {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Give an existing account a newsroom role.
+    Set {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        email: String,
+        /// contributor, writer, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// The sections an editor works in (comma-separated; default all).
+        #[arg(long, value_delimiter = ',')]
+        sections: Vec<String>,
+    },
+    /// Take an account's newsroom role away.
+    Remove {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        email: String,
+    },
+    /// List the newsroom.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -197,6 +266,30 @@ async fn main() -> ExitCode {
     }
 }
 
+fn parse_role(r: &str) -> anyhow::Result<warta::domain::newsroom::StaffRole> {
+    warta::domain::newsroom::StaffRole::parse(r).ok_or_else(|| {
+        anyhow::anyhow!("--role {r:?} is not a role; use contributor, writer, editor or admin")
+    })
+}
+
+fn cli_actor() -> warta::store::newsroom::Actor {
+    warta::store::newsroom::Actor {
+        reader_id: None,
+        label: "cli".into(),
+    }
+}
+
+async fn find_account(
+    st: &dyn Backend,
+    email: &str,
+) -> anyhow::Result<warta::store::readers::Account> {
+    let normalized = warta::domain::account::normalize_email(email)
+        .map_err(|_| anyhow::anyhow!("--email {email:?} is not a valid e-mail address"))?;
+    st.reader_by_email(&normalized)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account with e-mail {normalized}"))
+}
+
 async fn open(args: &StoreArgs) -> anyhow::Result<(Config, Arc<dyn Backend>)> {
     let cfg = Config::load(args.config.as_deref())?;
     let store = warta::store::open(args.database_url.as_deref(), &args.data).await?;
@@ -273,9 +366,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             password_stdin: _,
             verified,
             staff,
+            role,
+            sections,
             name,
         }) => {
             use warta::domain::account;
+            let role = match (role.as_deref(), staff) {
+                (Some(r), _) => Some(parse_role(r)?),
+                (None, true) => Some(warta::domain::newsroom::StaffRole::Editor),
+                (None, false) => None,
+            };
             let email = account::normalize_email(&email)
                 .map_err(|_| anyhow::anyhow!("--email {email:?} is not a valid e-mail address"))?;
             let mut password = String::new();
@@ -298,8 +398,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => return Err(e.into()),
             };
-            if staff {
-                st.set_staff(id, true).await?;
+            if let Some(role) = role {
+                st.set_staff_role(id, Some((role, &sections)), &cli_actor(), now)
+                    .await?;
             }
             println!(
                 "reader {id} created: {email}{}",
@@ -378,6 +479,106 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => return Err(e.into()),
             }
             println!("{code}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::Create {
+            store,
+            name,
+            scopes,
+        }) => {
+            let name = name.trim().to_string();
+            if name.is_empty() {
+                anyhow::bail!("--name must not be empty");
+            }
+            for s in &scopes {
+                if !warta::domain::newsroom::SCOPES.contains(&s.as_str()) {
+                    anyhow::bail!(
+                        "--scope {s:?} is not a scope; use {}",
+                        warta::domain::newsroom::SCOPES.join(", ")
+                    );
+                }
+            }
+            let (_cfg, st) = open(&store).await?;
+            let token = format!("wt_{}", warta::domain::account::new_token());
+            let hash = warta::domain::account::token_hash(&token);
+            st.create_api_token(&name, &hash, &scopes, warta::domain::time::now())
+                .await?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::Revoke { store, name }) => {
+            let (_cfg, st) = open(&store).await?;
+            let n = st
+                .revoke_api_token(name.trim(), warta::domain::time::now())
+                .await?;
+            if n == 0 {
+                anyhow::bail!("no live token named {name:?}");
+            }
+            println!("{n} token(s) named {name:?} revoked");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::List { store }) => {
+            let (_cfg, st) = open(&store).await?;
+            for t in st.api_tokens().await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    t.name,
+                    t.scopes.join(" "),
+                    warta::domain::time::rfc3339_utc(t.created_at),
+                    match t.revoked_at {
+                        Some(r) => format!("revoked {}", warta::domain::time::rfc3339_utc(r)),
+                        None => "live".into(),
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCommand::Set {
+            store,
+            email,
+            role,
+            sections,
+        }) => {
+            let role = parse_role(&role)?;
+            let (_cfg, st) = open(&store).await?;
+            let acct = find_account(&*st, &email).await?;
+            st.set_staff_role(
+                acct.id,
+                Some((role, &sections)),
+                &cli_actor(),
+                warta::domain::time::now(),
+            )
+            .await?;
+            println!("{} is now {}", acct.email, role.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCommand::Remove { store, email }) => {
+            let (_cfg, st) = open(&store).await?;
+            let acct = find_account(&*st, &email).await?;
+            st.set_staff_role(acct.id, None, &cli_actor(), warta::domain::time::now())
+                .await?;
+            st.delete_reader_sessions(acct.id, None).await?;
+            println!(
+                "{} has no newsroom role now (signed out everywhere)",
+                acct.email
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff(StaffCommand::List { store }) => {
+            let (_cfg, st) = open(&store).await?;
+            for m in st.staff_members().await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    m.email,
+                    m.name,
+                    m.role.as_str(),
+                    if m.sections.is_empty() {
+                        "all sections".to_string()
+                    } else {
+                        m.sections.join(",")
+                    }
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(ImportCommand::PageText {

@@ -32,7 +32,8 @@ pub fn build_app(
         cfg,
         zone,
         store: backend.clone(),
-        readers: backend,
+        readers: backend.clone(),
+        backend,
         views,
         data_dir,
         clock: Clock::default(),
@@ -58,7 +59,44 @@ pub fn build_app(
             }
         });
     }
+    // The scheduler: every few seconds on every node; each change is made
+    // once (see `Desk::run_due`).
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let weak = Arc::downgrade(&app);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(app) = weak.upgrade() else { break };
+                run_scheduled(&app).await;
+            }
+        });
+    }
     Ok(app)
+}
+
+/// Publish what is scheduled and take down what expired, as of the app's
+/// clock; this node's page cache is emptied when anything moved (other
+/// nodes hear of it from the database). Returns the slugs moved.
+pub async fn run_scheduled(app: &App) -> Vec<String> {
+    let desk = crate::newsroom::Desk {
+        store: &*app.backend,
+        now: app.clock.now(),
+    };
+    match desk.run_due().await {
+        Ok(moved) => {
+            if !moved.is_empty() {
+                tracing::info!(?moved, "scheduled changes made");
+                app.cache.invalidate();
+            }
+            moved
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "scheduler run failed");
+            Vec::new()
+        }
+    }
 }
 
 /// Serve until SIGINT or SIGTERM, letting requests in flight finish.

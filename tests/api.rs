@@ -208,6 +208,10 @@ async fn author_text_is_escaped_never_run() {
             ],
             featured_image: None,
             access: Access::Public,
+            seo_title: None,
+            social_title: None,
+            tags: Vec::new(),
+            corrections: Vec::new(),
             comments: vec![],
         })
         .await

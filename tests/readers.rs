@@ -518,6 +518,10 @@ async fn members_only_stories_show_a_preview_to_everyone_else() {
             body,
             featured_image: None,
             access: Access::Members,
+            seo_title: None,
+            social_title: None,
+            tags: Vec::new(),
+            corrections: Vec::new(),
             comments: vec![],
         })
         .await

@@ -71,6 +71,10 @@ fn article(slug: &str, headline: &str, at: i64) -> NewArticle {
         ],
         featured_image: None,
         access: Access::Public,
+        seo_title: None,
+        social_title: None,
+        tags: Vec::new(),
+        corrections: Vec::new(),
         comments: vec![],
     }
 }

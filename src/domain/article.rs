@@ -119,11 +119,19 @@ pub enum Block {
     /// at a stored article; an imported reference that matched nothing keeps
     /// only its title.
     ReadAlso {
+        /// Filled from the stored article's headline when only the slug is
+        /// given (the Admin API allows that).
+        #[serde(default)]
         title: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         slug: Option<String>,
     },
     PageBreak,
+    /// A post or page elsewhere, shown as a link: no third-party script
+    /// runs on our pages.
+    Embed {
+        url: String,
+    },
 }
 
 impl Block {
@@ -173,6 +181,21 @@ pub struct Article {
     pub body: Vec<Block>,
     pub featured_image: Option<Image>,
     pub access: Access,
+    /// Titles for search engines and for social cards, when they differ
+    /// from the headline.
+    pub seo_title: Option<String>,
+    pub social_title: Option<String>,
+    pub tags: Vec<String>,
+    /// Corrections ("Ralat"), oldest first.
+    pub corrections: Vec<Correction>,
+}
+
+/// A correction to a published story: when and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// Seconds since the Unix epoch, UTC.
+    pub at: i64,
+    pub text: String,
 }
 
 impl Article {

@@ -4,9 +4,12 @@ pub mod access;
 pub mod account;
 pub mod ads;
 pub mod article;
+pub mod body_text;
 pub mod membership;
+pub mod newsroom;
 pub mod pagination;
 pub mod slug;
+pub mod story;
 pub mod time;
 
 pub use article::*;

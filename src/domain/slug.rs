@@ -19,6 +19,7 @@ pub const RESERVED: &[&str] = &[
     "favicon.ico",
     "account",
     "admin",
+    "preview",
 ];
 
 /// Make a slug from a headline or name: diacritics folded, everything that

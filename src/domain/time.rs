@@ -111,6 +111,30 @@ impl SiteZone {
     }
 }
 
+/// Read an RFC 3339 time ("2026-11-27T08:00:00Z", "…+07:00").
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    s.trim().parse::<Timestamp>().ok().map(|t| t.as_second())
+}
+
+impl SiteZone {
+    /// Read a form's `datetime-local` value ("2026-11-27T15:00") as a wall
+    /// clock in this zone.
+    pub fn parse_local(&self, s: &str) -> Option<i64> {
+        let dt: jiff::civil::DateTime = s.trim().parse().ok()?;
+        Some(
+            dt.to_zoned_datetime(self.tz.clone())
+                .ok()?
+                .timestamp()
+                .as_second(),
+        )
+    }
+
+    /// The value for a `datetime-local` input.
+    pub fn local_input(&self, at: i64) -> String {
+        self.zoned(at).strftime("%Y-%m-%dT%H:%M").to_string()
+    }
+}
+
 /// RFC 3339 in UTC: the Content API's time format.
 pub fn rfc3339_utc(at: i64) -> String {
     Timestamp::from_second(at)

@@ -154,5 +154,7 @@ pub async fn article_json(app: &AppState, ctx: &Ctx, a: &Article) -> Result<Valu
         "body": body,
         "access": a.access,
         "preview": preview,
+        "tags": a.tags,
+        "corrections": a.corrections.iter().map(|c| json!({ "at": rfc3339_utc(c.at), "text": c.text })).collect::<Vec<_>>(),
     }))
 }

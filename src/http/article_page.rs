@@ -49,6 +49,10 @@ pub enum BlockView {
         title: String,
         url: Option<String>,
     },
+    Embed {
+        url: String,
+        host: String,
+    },
     Ad(AdSlot),
 }
 
@@ -132,6 +136,10 @@ pub struct ArticleView {
     pub og_image: Option<String>,
     pub json_ld: String,
     pub article_id: i64,
+    pub seo_title: Option<String>,
+    pub social_title: Option<String>,
+    pub tags: Vec<String>,
+    pub corrections: Vec<crate::domain::Correction>,
     /// What a reader who sees only the preview must do to read on.
     pub gate: Gate,
     pub decision: Decision,
@@ -298,6 +306,15 @@ pub async fn build(
                     title: r.headline.clone(),
                     url: Some(article_path(&r.section_slug, &r.slug)),
                 }),
+            Block::Embed { url } => {
+                let host = url
+                    .split("://")
+                    .nth(1)
+                    .and_then(|r| r.split('/').next())
+                    .unwrap_or("")
+                    .to_string();
+                Some(BlockView::Embed { url, host })
+            }
             Block::PageBreak => None,
         };
         blocks.extend(view);
@@ -393,6 +410,10 @@ pub async fn build(
         og_image,
         json_ld,
         article_id: article.id,
+        seo_title: article.seo_title,
+        social_title: article.social_title,
+        tags: article.tags,
+        corrections: article.corrections,
         gate: decision.gate,
         decision,
     })
@@ -499,6 +520,22 @@ fn json_ld(app: &App, a: &Article, canonical: &str, image: Option<&str>, preview
     }
     if let Some(img) = image {
         v["image"] = serde_json::json!([img]);
+    }
+    if !a.corrections.is_empty() {
+        v["correction"] = a
+            .corrections
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "@type": "CorrectionComment",
+                    "text": c.text,
+                    "datePublished": app.zone.iso_with_offset(c.at),
+                })
+            })
+            .collect();
+    }
+    if !a.tags.is_empty() {
+        v["keywords"] = serde_json::json!(a.tags);
     }
     if let Some(d) = a.dateline.as_deref().filter(|d| !d.is_empty()) {
         v["locationCreated"] = serde_json::json!({ "@type": "Place", "name": d });

@@ -236,7 +236,21 @@ fn personalise(html: &Bytes, name: &str, csrf: &str) -> Bytes {
 /// controls).
 pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
-    if *req.method() != Method::GET || !app.cache.enabled {
+    // The back office, previews and anything sent with credentials other
+    // than the reader's cookie are never shared.
+    let path = req.uri().path();
+    let never_shared = path.starts_with("/admin")
+        || path.starts_with("/preview/")
+        || req.headers().contains_key(header::AUTHORIZATION);
+    if *req.method() != Method::GET || !app.cache.enabled || never_shared {
+        if never_shared {
+            let mut res = next.run(req).await;
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("private, no-store"),
+            );
+            return res;
+        }
         return private_if(signed_in, next.run(req).await);
     }
     let mut reader: Option<(String, String)> = None;

@@ -2,6 +2,7 @@
 //! passes through.
 
 pub mod accounts;
+pub mod admin_api;
 pub mod api;
 pub mod article_page;
 pub mod auth;
@@ -53,6 +54,8 @@ pub struct App {
     pub zone: SiteZone,
     pub store: Arc<dyn Store>,
     pub readers: Arc<dyn ReaderStore>,
+    /// The whole store, for the newsroom (which needs content and staff).
+    pub backend: Arc<dyn crate::store::Backend>,
     pub views: Views,
     pub data_dir: PathBuf,
     pub clock: Clock,
@@ -134,6 +137,18 @@ pub fn router(app: AppState) -> Router {
             post(members_api::sign_in).delete(members_api::sign_out),
         )
         .route("/api/v1/members/me", get(members_api::me))
+        .route(
+            "/api/v1/admin/articles",
+            get(admin_api::list).post(admin_api::create),
+        )
+        .route(
+            "/api/v1/admin/articles/{slug}",
+            get(admin_api::get_one).patch(admin_api::patch),
+        )
+        .route(
+            "/api/v1/admin/articles/{slug}/corrections",
+            post(admin_api::add_correction),
+        )
         .nest(
             "/api/v1",
             api::router().layer(middleware::from_fn_with_state(

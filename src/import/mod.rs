@@ -203,6 +203,10 @@ pub async fn import_page_text(
         body,
         featured_image: None,
         access: Access::Public,
+        seo_title: None,
+        social_title: None,
+        tags: Vec::new(),
+        corrections: Vec::new(),
         comments: Vec::new(),
     };
     store.insert_article(&article).await.map_err(store_err)?;

@@ -1,9 +1,11 @@
 //! One storage interface. SQLite is the embedded default; a PostgreSQL
 //! implementation will sit beside it and pass the same tests.
 
+pub mod newsroom;
 pub mod postgres;
 pub mod readers;
 mod sql;
+mod sql_newsroom;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -12,7 +14,8 @@ use async_trait::async_trait;
 use serde::Deserialize;
 
 use crate::domain::{
-    Access, Article, ArticleSummary, Block, Comment, Contributor, Image, Role, Section, Video,
+    Access, Article, ArticleSummary, Block, Comment, Contributor, Correction, Image, Role, Section,
+    Video,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +24,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0} not found")]
     Missing(String),
+    /// A save based on an old revision: someone else saved since.
+    #[error("the story was saved by someone else since (now at revision {current})")]
+    Stale { current: i64 },
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -49,6 +55,14 @@ pub struct NewArticle {
     pub featured_image: Option<Image>,
     pub access: Access,
     pub comments: Vec<NewComment>,
+    #[serde(default)]
+    pub seo_title: Option<String>,
+    #[serde(default)]
+    pub social_title: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -162,8 +176,8 @@ pub async fn open(
 pub type ChangeHook = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// A backend that stores both content and readers.
-pub trait Backend: Store + readers::ReaderStore {}
-impl<T: Store + readers::ReaderStore> Backend for T {}
+pub trait Backend: Store + readers::ReaderStore + newsroom::NewsroomStore {}
+impl<T: Store + readers::ReaderStore + newsroom::NewsroomStore> Backend for T {}
 
 #[async_trait]
 pub trait Store: Send + Sync {

@@ -79,3 +79,4 @@ impl PgStore {
 }
 
 crate::sql_store!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow, MIGRATOR);
+crate::sql_newsroom!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);

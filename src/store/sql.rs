@@ -128,8 +128,10 @@ macro_rules! sql_store {
             let section = section_id(tx, &a.section).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO articles (slug, headline, subheadline, summary, section_id, sources, dateline, \
-                 status, published_at, updated_at, body, featured_image, access) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'published', $8, $9, $10, $11, $12) RETURNING id",
+                 status, published_at, updated_at, body, featured_image, access, seo_title, social_title, \
+                 tags, corrections) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'published', $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 RETURNING id",
             )
             .bind(&a.slug)
             .bind(&a.headline)
@@ -143,6 +145,10 @@ macro_rules! sql_store {
             .bind(to_json(&a.body))
             .bind(a.featured_image.as_ref().map(to_json))
             .bind(a.access.as_str())
+            .bind(&a.seo_title)
+            .bind(&a.social_title)
+            .bind(to_json(&a.tags))
+            .bind(to_json(&a.corrections))
             .fetch_one(&mut **tx)
             .await?;
             for (pos, (c, role)) in a.credits.iter().enumerate() {
@@ -307,6 +313,10 @@ macro_rules! sql_store {
                     featured_image: image_of(&row, "featured_image")?,
                     access: Access::parse(&access)
                         .ok_or_else(|| StoreError::Corrupt(format!("access {access:?}")))?,
+                    seo_title: row.get("seo_title"),
+                    social_title: row.get("social_title"),
+                    tags: json("tags", &row.get::<String, _>("tags"))?,
+                    corrections: json("corrections", &row.get::<String, _>("corrections"))?,
                 }))
             }
 

@@ -86,3 +86,4 @@ impl SqliteStore {
 }
 
 crate::sql_store!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow, MIGRATOR);
+crate::sql_newsroom!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);

@@ -439,6 +439,10 @@ pub fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
         body: vec![Block::Paragraph { text: "Isi".into() }],
         featured_image: None,
         access: Access::Public,
+        seo_title: None,
+        social_title: None,
+        tags: Vec::new(),
+        corrections: Vec::new(),
         comments: vec![],
     }
 }

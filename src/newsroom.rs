@@ -1,0 +1,612 @@
+//! The newsroom's use cases: create, save, move through the workflow,
+//! restore, correct, and the scheduler's run. The back office and the
+//! Admin API are thin layers over these; the rules themselves live in
+//! `domain::newsroom` and `domain::story`.
+
+use crate::domain::newsroom::{Action, Staff, StoryFacts, StoryStatus, TokenScopes, transition};
+use crate::domain::story::{FieldError, StoryDoc};
+use crate::domain::{Block, Contributor, Correction, Section, slug};
+use crate::error::AppError;
+use crate::store::newsroom::{Actor, Live, Story, StoryWrite};
+use crate::store::{Backend, NewArticle, StoreError};
+
+/// Who is asking: a staff member in the back office, or an integration
+/// with an Admin API token.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    Staff(Staff, String),
+    Token {
+        name: String,
+        scopes: TokenScopes,
+    },
+    /// The server itself (the scheduler, the CLI).
+    System(&'static str),
+}
+
+impl Principal {
+    pub fn may(&self, action: Action, story: Option<StoryFacts<'_>>) -> bool {
+        match self {
+            Principal::Staff(s, _) => s.may(action, story),
+            Principal::Token { scopes, .. } => scopes.may(action),
+            Principal::System(_) => true,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        match self {
+            Principal::Staff(s, email) => Actor {
+                reader_id: Some(s.reader_id),
+                label: format!("{} <{email}>", s.name),
+            },
+            Principal::Token { name, .. } => Actor {
+                reader_id: None,
+                label: format!("token {name}"),
+            },
+            Principal::System(what) => Actor {
+                reader_id: None,
+                label: what.to_string(),
+            },
+        }
+    }
+
+    fn require(&self, action: Action, story: Option<StoryFacts<'_>>) -> Result<(), AppError> {
+        if self.may(action, story) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+fn facts(s: &Story) -> StoryFacts<'_> {
+    StoryFacts {
+        section: &s.doc.section.slug,
+        status: s.status,
+        created_by: s.created_by,
+    }
+}
+
+/// What a save asks for: the new text, status and times.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub doc: StoryDoc,
+    pub status: StoryStatus,
+    pub timing: Timing,
+}
+
+/// When a story goes out and comes down.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timing {
+    pub publish_at: Option<i64>,
+    pub unpublish_at: Option<i64>,
+}
+
+pub struct Desk<'a> {
+    pub store: &'a dyn Backend,
+    pub now: i64,
+}
+
+fn invalid(errs: Vec<FieldError>) -> Result<(), AppError> {
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errs))
+    }
+}
+
+impl Desk<'_> {
+    /// Normalize and check a document; for a story going out, also what
+    /// readers need. Read-also links are resolved to stored articles (their
+    /// titles filled in) and the section and credits checked against the
+    /// store.
+    pub async fn prepare(
+        &self,
+        mut doc: StoryDoc,
+        publishing: bool,
+        mut errs: Vec<FieldError>,
+    ) -> Result<StoryDoc, AppError> {
+        doc.normalize();
+        errs.extend(if publishing {
+            doc.check_publishable()
+        } else {
+            doc.check_draft()
+        });
+        if !doc.section.slug.is_empty() {
+            match self.store.section(&doc.section.slug).await? {
+                Some(s) => doc.section.name = Some(s.name),
+                None => errs.push(FieldError::new(
+                    "section",
+                    format!("no section {:?}", doc.section.slug),
+                )),
+            }
+        }
+        let wanted: Vec<String> = doc
+            .body
+            .iter()
+            .filter_map(|b| match b {
+                Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        let refs = self.store.article_refs(&wanted, self.now).await?;
+        for (i, b) in doc.body.iter_mut().enumerate() {
+            match b {
+                Block::ReadAlso {
+                    slug: Some(s),
+                    title,
+                } => match refs.get(s.as_str()) {
+                    Some(r) => *title = r.headline.clone(),
+                    None => errs.push(FieldError::new(
+                        format!("body[{i}].slug"),
+                        format!("no published article {s:?}"),
+                    )),
+                },
+                Block::Video { video } => {
+                    let found = self.store.video(video, self.now).await?;
+                    if found.is_none() {
+                        errs.push(FieldError::new(
+                            format!("body[{i}].video"),
+                            format!("no published video {video:?}"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (i, c) in doc.contributors.iter_mut().enumerate() {
+            if c.name.is_empty() {
+                let slug = c.slug.clone().unwrap_or_default();
+                match self.store.contributor(&slug).await? {
+                    Some(found) => c.name = found.name,
+                    None => errs.push(FieldError::new(
+                        format!("contributors[{i}].slug"),
+                        format!("no contributor {slug:?}"),
+                    )),
+                }
+            } else if c.slug.is_none() {
+                c.slug = Some(slug::slugify(&c.name, 60));
+            }
+        }
+        invalid(errs)?;
+        Ok(doc)
+    }
+
+    /// The copy readers get of a prepared document.
+    async fn reader_copy(&self, doc: &StoryDoc, publish_at: i64) -> Result<NewArticle, AppError> {
+        let first = !self.store.article_slug_taken(&doc.slug).await?;
+        Ok(NewArticle {
+            slug: doc.slug.clone(),
+            headline: doc.title.clone(),
+            subheadline: doc.subtitle.clone(),
+            summary: doc.summary.clone(),
+            section: Section {
+                slug: doc.section.slug.clone(),
+                name: doc.section.name.clone().unwrap_or_default(),
+                description: String::new(),
+            },
+            credits: doc
+                .contributors
+                .iter()
+                .map(|c| {
+                    (
+                        Contributor {
+                            slug: c.slug.clone().unwrap_or_else(|| slug::slugify(&c.name, 60)),
+                            name: c.name.clone(),
+                            bio: String::new(),
+                        },
+                        c.role,
+                    )
+                })
+                .collect(),
+            sources: doc.sources.clone(),
+            dateline: doc.dateline.clone(),
+            published_at: publish_at,
+            // A story already out keeps its first time; this marks the update.
+            updated_at: (!first).then_some(self.now),
+            body: doc.body.clone(),
+            featured_image: doc.featured_image.clone(),
+            access: doc.access,
+            comments: Vec::new(),
+            seo_title: doc.seo_title.clone(),
+            social_title: doc.social_title.clone(),
+            tags: doc.tags.clone(),
+            corrections: doc.corrections.clone(),
+        })
+    }
+
+    fn timing_errors(&self, status: StoryStatus, t: Timing) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        if status == StoryStatus::Scheduled {
+            match t.publish_at {
+                None => errs.push(FieldError::new(
+                    "publish_at",
+                    "a scheduled story needs a time",
+                )),
+                Some(at) if at <= self.now => errs.push(FieldError::new(
+                    "publish_at",
+                    "the time must be in the future",
+                )),
+                _ => {}
+            }
+        }
+        if let (Some(un), Some(at)) = (t.unpublish_at, t.publish_at)
+            && un <= at
+        {
+            errs.push(FieldError::new(
+                "unpublish_at",
+                "must be after the publishing time",
+            ));
+        }
+        errs
+    }
+
+    /// Start a story, as a draft or (for those who may publish) straight to
+    /// submitted, scheduled or published.
+    pub async fn create(
+        &self,
+        who: &Principal,
+        doc: StoryDoc,
+        status: StoryStatus,
+        timing: Timing,
+    ) -> Result<Story, AppError> {
+        who.require(Action::Create, None)?;
+        let going_out = matches!(status, StoryStatus::Published | StoryStatus::Scheduled);
+        let doc = self
+            .prepare(doc, going_out, self.timing_errors(status, timing))
+            .await?;
+        let facts = StoryFacts {
+            section: &doc.section.slug,
+            status: StoryStatus::Draft,
+            created_by: who.actor().reader_id,
+        };
+        who.require(Action::Edit, Some(facts))?;
+        if status != StoryStatus::Draft {
+            let needed = transition(StoryStatus::Draft, status).map_err(illegal)?;
+            who.require(needed, Some(facts))?;
+        }
+        let copy;
+        let live = if status == StoryStatus::Published {
+            copy = self
+                .reader_copy(&doc, timing.publish_at.unwrap_or(self.now))
+                .await?;
+            Live::Publish(&copy)
+        } else {
+            Live::Keep
+        };
+        let actor = who.actor();
+        let write = StoryWrite {
+            doc: &doc,
+            status,
+            publish_at: timing.publish_at,
+            unpublish_at: timing.unpublish_at,
+            actor: &actor,
+            action: "story.create",
+            detail: status.as_str().to_string(),
+            new_revision: true,
+            from: None,
+        };
+        Ok(self.store.create_story(&write, live, self.now).await?)
+    }
+
+    /// The story of a slug. A published article that the newsroom never
+    /// touched (imported or demo content) becomes a story on first use.
+    pub async fn story_by_slug(&self, slug: &str) -> Result<Option<Story>, AppError> {
+        if let Some(s) = self.store.story_by_slug(slug).await? {
+            return Ok(Some(s));
+        }
+        let Some(a) = self.store.article(slug, i64::MAX).await? else {
+            return Ok(None);
+        };
+        let doc = StoryDoc {
+            slug: a.slug.clone(),
+            title: a.headline.clone(),
+            subtitle: a.subheadline.clone(),
+            summary: a.summary.clone(),
+            seo_title: a.seo_title.clone(),
+            social_title: a.social_title.clone(),
+            section: crate::domain::story::SectionRef {
+                slug: a.section.slug.clone(),
+                name: Some(a.section.name.clone()),
+            },
+            contributors: a
+                .credits
+                .iter()
+                .map(|c| crate::domain::story::CreditRef {
+                    name: c.name.clone(),
+                    slug: Some(c.slug.clone()),
+                    role: c.role,
+                })
+                .collect(),
+            sources: a.sources.clone(),
+            dateline: a.dateline.clone(),
+            featured_image: a.featured_image.clone(),
+            body: a.body.clone(),
+            access: a.access,
+            tags: a.tags.clone(),
+            corrections: a.corrections.clone(),
+        };
+        let actor = Actor {
+            reader_id: None,
+            label: "import".into(),
+        };
+        let write = StoryWrite {
+            doc: &doc,
+            status: StoryStatus::Published,
+            publish_at: Some(a.published_at),
+            unpublish_at: None,
+            actor: &actor,
+            action: "story.adopt",
+            detail: "published article taken into the newsroom".into(),
+            new_revision: true,
+            from: None,
+        };
+        match self.store.create_story(&write, Live::Keep, self.now).await {
+            Ok(s) => Ok(Some(s)),
+            // Another request adopted it first.
+            Err(StoreError::Conflict(_)) => Ok(self.store.story_by_slug(slug).await?),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn story(&self, id: i64) -> Result<Story, AppError> {
+        self.store.story(id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Save new text (and, in the same write, a move to `status`): refused
+    /// with `Stale` when someone saved since `base_revision`. Saving a
+    /// published story updates what readers see.
+    pub async fn save(
+        &self,
+        who: &Principal,
+        story: &Story,
+        base_revision: i64,
+        change: Change,
+        action: &str,
+    ) -> Result<Story, AppError> {
+        let Change {
+            doc,
+            status,
+            timing,
+        } = change;
+        if base_revision != story.revision {
+            return Err(StoreError::Stale {
+                current: story.revision,
+            }
+            .into());
+        }
+        let going_out = matches!(status, StoryStatus::Published | StoryStatus::Scheduled);
+        let mut doc = self
+            .prepare(doc, going_out, self.timing_errors(status, timing))
+            .await?;
+        // The address of a story that has been out never changes.
+        if story.status != StoryStatus::Draft || story.slug != doc.slug {
+            if story.status != StoryStatus::Draft && doc.slug != story.slug {
+                return Err(AppError::Invalid(vec![FieldError::new(
+                    "slug",
+                    "the address of a story cannot change after it left draft",
+                )]));
+            }
+            doc.slug = story.slug.clone();
+        }
+        let changed = doc != story.doc;
+        if changed {
+            who.require(Action::Edit, Some(facts(story)))?;
+            // Moving a story to another section needs rights there too.
+            who.require(
+                Action::Edit,
+                Some(StoryFacts {
+                    section: &doc.section.slug,
+                    ..facts(story)
+                }),
+            )?;
+        }
+        if status != story.status {
+            let needed = transition(story.status, status).map_err(illegal)?;
+            who.require(needed, Some(facts(story)))?;
+        } else if status == StoryStatus::Published && changed {
+            // Changing what readers see is publishing.
+            who.require(Action::Publish, Some(facts(story)))?;
+        }
+        if timing
+            != (Timing {
+                publish_at: story.publish_at,
+                unpublish_at: story.unpublish_at,
+            })
+            && status != StoryStatus::Draft
+        {
+            who.require(Action::Publish, Some(facts(story)))?;
+        }
+        let copy;
+        let live = match status {
+            StoryStatus::Published if changed || story.status != StoryStatus::Published => {
+                copy = self
+                    .reader_copy(
+                        &doc,
+                        timing
+                            .publish_at
+                            .filter(|&t| t <= self.now)
+                            .unwrap_or(self.now),
+                    )
+                    .await?;
+                Live::Publish(&copy)
+            }
+            StoryStatus::Unpublished | StoryStatus::Draft
+                if matches!(
+                    story.status,
+                    StoryStatus::Published | StoryStatus::Unpublished
+                ) =>
+            {
+                Live::Unpublish
+            }
+            _ => Live::Keep,
+        };
+        let actor = who.actor();
+        let detail = if status != story.status {
+            format!("{} -> {}", story.status.as_str(), status.as_str())
+        } else {
+            format!("revision {}", story.revision + changed as i64)
+        };
+        let write = StoryWrite {
+            doc: &doc,
+            status,
+            publish_at: timing.publish_at,
+            unpublish_at: timing.unpublish_at,
+            actor: &actor,
+            action,
+            detail,
+            new_revision: changed,
+            from: Some(story.status),
+        };
+        Ok(self
+            .store
+            .update_story(story.id, base_revision, &write, live, self.now)
+            .await?)
+    }
+
+    /// Move a story without changing its text.
+    pub async fn move_to(
+        &self,
+        who: &Principal,
+        story: &Story,
+        status: StoryStatus,
+        timing: Timing,
+    ) -> Result<Story, AppError> {
+        let action = match status {
+            StoryStatus::Draft => "story.return",
+            StoryStatus::Submitted => "story.submit",
+            StoryStatus::Scheduled => "story.schedule",
+            StoryStatus::Published => "story.publish",
+            StoryStatus::Unpublished => "story.unpublish",
+        };
+        if status == story.status {
+            transition(status, status).map_err(illegal)?;
+        }
+        self.save(
+            who,
+            story,
+            story.revision,
+            Change {
+                doc: story.doc.clone(),
+                status,
+                timing,
+            },
+            action,
+        )
+        .await
+    }
+
+    /// Bring back an old revision as the newest one.
+    pub async fn restore(
+        &self,
+        who: &Principal,
+        story: &Story,
+        revision: i64,
+    ) -> Result<Story, AppError> {
+        let (_, doc) = self
+            .store
+            .revision(story.id, revision)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let timing = Timing {
+            publish_at: story.publish_at,
+            unpublish_at: story.unpublish_at,
+        };
+        self.save(
+            who,
+            story,
+            story.revision,
+            Change {
+                doc,
+                status: story.status,
+                timing,
+            },
+            "story.restore",
+        )
+        .await
+    }
+
+    /// Add a correction ("Ralat") to a published story; readers see it, and
+    /// the story's updated time, at once.
+    pub async fn correct(
+        &self,
+        who: &Principal,
+        story: &Story,
+        text: &str,
+    ) -> Result<Story, AppError> {
+        who.require(Action::Publish, Some(facts(story)))?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "correction",
+                "write what was corrected",
+            )]));
+        }
+        if story.status != StoryStatus::Published {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "correction",
+                "only a published story carries corrections",
+            )]));
+        }
+        let mut doc = story.doc.clone();
+        doc.corrections.push(Correction {
+            at: self.now,
+            text: text.to_string(),
+        });
+        let timing = Timing {
+            publish_at: story.publish_at,
+            unpublish_at: story.unpublish_at,
+        };
+        self.save(
+            who,
+            story,
+            story.revision,
+            Change {
+                doc,
+                status: story.status,
+                timing,
+            },
+            "story.correct",
+        )
+        .await
+    }
+
+    /// Publish what is scheduled and take down what has expired, now. Each
+    /// move is conditional on the revision the run read, so when several
+    /// nodes run at once each story moves exactly once. Returns the slugs
+    /// moved.
+    pub async fn run_due(&self) -> Result<Vec<String>, AppError> {
+        let who = Principal::System("scheduler");
+        let mut moved = Vec::new();
+        for story in self.store.due_stories(self.now).await? {
+            let (to, timing) = match story.status {
+                StoryStatus::Scheduled => (
+                    StoryStatus::Published,
+                    Timing {
+                        publish_at: story.publish_at,
+                        unpublish_at: story.unpublish_at,
+                    },
+                ),
+                _ => (
+                    StoryStatus::Unpublished,
+                    Timing {
+                        publish_at: story.publish_at,
+                        unpublish_at: None,
+                    },
+                ),
+            };
+            match self.move_to(&who, &story, to, timing).await {
+                Ok(_) => moved.push(story.slug.clone()),
+                // Another node (or an editor) moved it first.
+                Err(AppError::Store(StoreError::Stale { .. })) => {}
+                Err(e) => {
+                    tracing::error!(slug = %story.slug, error = %e, "scheduled change failed");
+                }
+            }
+        }
+        Ok(moved)
+    }
+}
+
+fn illegal(e: crate::domain::newsroom::IllegalMove) -> AppError {
+    AppError::Invalid(vec![FieldError::new("status", e.to_string())])
+}

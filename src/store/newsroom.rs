@@ -1,0 +1,233 @@
+//! The newsroom side of the store: staff roles, stories with their
+//! revisions and workflow status, the audit log, Admin API tokens, preview
+//! links and who has a story open.
+//!
+//! A story is the newsroom's working copy; `articles` holds only what
+//! readers see. Publishing writes the reader copy in the same transaction
+//! as the story's new status, so a reader never sees a half-published
+//! story and a scheduled story is published exactly once, whichever node
+//! gets there first.
+
+use async_trait::async_trait;
+
+use super::{ArticleRef, NewArticle, Result};
+use crate::domain::newsroom::{StaffRole, StoryStatus};
+use crate::domain::story::StoryDoc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    pub id: i64,
+    pub slug: String,
+    pub status: StoryStatus,
+    pub revision: i64,
+    pub doc: StoryDoc,
+    pub publish_at: Option<i64>,
+    pub unpublish_at: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_by: String,
+    pub updated_at: i64,
+    pub status_by: String,
+    pub status_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorySummary {
+    pub id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub section_slug: String,
+    pub status: StoryStatus,
+    pub revision: i64,
+    pub created_by: Option<i64>,
+    pub updated_by: String,
+    pub updated_at: i64,
+    pub publish_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StoryQuery {
+    pub status: Option<StoryStatus>,
+    /// Only these sections (empty: all).
+    pub sections: Vec<String>,
+    pub created_by: Option<i64>,
+    /// Headline contains this text (case-insensitive).
+    pub text: Option<String>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionInfo {
+    pub revision: i64,
+    pub author: String,
+    pub created_at: i64,
+}
+
+/// Who did something, for the story's history and the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The staff account, when a person did it.
+    pub reader_id: Option<i64>,
+    /// "Rina Wulandari <rina@…>", "token cms-sync", "scheduler", "cli".
+    pub label: String,
+}
+
+/// One change to a story: its new document and status, what happens to
+/// the copy readers see, and the audit entry, written all at once.
+#[derive(Debug, Clone)]
+pub struct StoryWrite<'a> {
+    pub doc: &'a StoryDoc,
+    pub status: StoryStatus,
+    pub publish_at: Option<i64>,
+    pub unpublish_at: Option<i64>,
+    pub actor: &'a Actor,
+    /// The audit log's action name, e.g. "story.save", "story.publish".
+    pub action: &'a str,
+    pub detail: String,
+    /// Keep a new revision of the document (false for a status change
+    /// that leaves the text as it was).
+    pub new_revision: bool,
+    /// The status the change was decided from: the write happens only if
+    /// the story is still there, so a move (which keeps the revision) is
+    /// made once even when two nodes decide it at the same moment.
+    pub from: Option<StoryStatus>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Live<'a> {
+    /// Readers' copy unchanged.
+    Keep,
+    /// Write (or replace) the readers' copy.
+    Publish(&'a NewArticle),
+    /// Take it off the site.
+    Unpublish,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    /// Action prefix, e.g. "story." or "token.create".
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub reader_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub sections: Vec<String>,
+}
+
+#[async_trait]
+pub trait NewsroomStore: Send + Sync {
+    async fn staff_role(&self, reader_id: i64) -> Result<Option<(StaffRole, Vec<String>)>>;
+    /// Give a reader a staff role (None takes it away), with the audit entry.
+    async fn set_staff_role(
+        &self,
+        reader_id: i64,
+        role: Option<(StaffRole, &[String])>,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<()>;
+    async fn staff_members(&self) -> Result<Vec<StaffMember>>;
+
+    /// A new story (revision 1). `Conflict` when the slug is taken by a
+    /// story or a published article.
+    async fn create_story(&self, w: &StoryWrite<'_>, live: Live<'_>, now: i64) -> Result<Story>;
+    /// Change a story that is still at `base_revision`; `Stale` otherwise,
+    /// and nothing is written.
+    async fn update_story(
+        &self,
+        id: i64,
+        base_revision: i64,
+        w: &StoryWrite<'_>,
+        live: Live<'_>,
+        now: i64,
+    ) -> Result<Story>;
+    async fn story(&self, id: i64) -> Result<Option<Story>>;
+    async fn story_by_slug(&self, slug: &str) -> Result<Option<Story>>;
+    async fn stories(&self, q: &StoryQuery) -> Result<Vec<StorySummary>>;
+    async fn revisions(&self, story_id: i64) -> Result<Vec<RevisionInfo>>;
+    async fn revision(
+        &self,
+        story_id: i64,
+        revision: i64,
+    ) -> Result<Option<(RevisionInfo, StoryDoc)>>;
+    /// Scheduled stories whose time has come, and published ones whose
+    /// unpublishing time has.
+    async fn due_stories(&self, now: i64) -> Result<Vec<Story>>;
+
+    async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        detail: &str,
+        now: i64,
+    ) -> Result<()>;
+    async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
+
+    async fn create_api_token(
+        &self,
+        name: &str,
+        hash: &str,
+        scopes: &[String],
+        now: i64,
+    ) -> Result<i64>;
+    /// The live token with this hash (its last use is recorded).
+    async fn api_token(&self, hash: &str, now: i64) -> Result<Option<ApiToken>>;
+    async fn api_tokens(&self) -> Result<Vec<ApiToken>>;
+    /// Revoke every live token with this name; how many were.
+    async fn revoke_api_token(&self, name: &str, now: i64) -> Result<u64>;
+
+    async fn create_preview_link(
+        &self,
+        hash: &str,
+        story_id: i64,
+        by: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()>;
+    /// The story behind a live preview link.
+    async fn preview_story(&self, hash: &str, now: i64) -> Result<Option<Story>>;
+    async fn revoke_preview_links(&self, story_id: i64, now: i64) -> Result<u64>;
+    /// Count of live preview links of a story.
+    async fn preview_links(&self, story_id: i64, now: i64) -> Result<i64>;
+
+    /// Note that `reader_id` has the story open; the names of the others
+    /// who had it open in the last minute.
+    async fn touch_presence(
+        &self,
+        story_id: i64,
+        reader_id: i64,
+        name: &str,
+        now: i64,
+    ) -> Result<Vec<String>>;
+
+    /// Published articles whose headline contains `text`, newest first:
+    /// the editor's read-also search.
+    async fn search_refs(&self, text: &str, limit: i64, now: i64) -> Result<Vec<ArticleRef>>;
+}
