@@ -364,10 +364,13 @@ impl Desk<'_> {
         action: &str,
     ) -> Result<Story, AppError> {
         let Change {
-            doc,
+            mut doc,
             status,
             timing,
         } = change;
+        if doc.slug.trim().is_empty() {
+            doc.slug = story.slug.clone();
+        }
         if base_revision != story.revision {
             return Err(StoreError::Stale {
                 current: story.revision,

@@ -556,3 +556,198 @@ async fn a_reader_signs_up_verifies_comments_replies_and_joins_by_code() {
     assert_eq!(text(c, ".article-pager .current").await, "Tampilkan semua");
     b.close().await;
 }
+
+async fn log_in(b: &Browser, email: &str, password: &str) {
+    let c = &b.client;
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{}/login", b.base)).await.unwrap();
+    fill(c, "#email", email).await;
+    fill(c, "#password", password).await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+    wait_path(c, "/").await;
+}
+
+async fn make_staff(
+    site: &common::TestSite,
+    email: &str,
+    name: &str,
+    role: warta::domain::newsroom::StaffRole,
+) {
+    let hash = warta::domain::account::hash_password("kata-sandi-redaksi");
+    let id = site
+        .app
+        .readers
+        .create_reader(email, &hash, name, Some(common::NOW), common::NOW)
+        .await
+        .unwrap();
+    site.app
+        .backend
+        .set_staff_role(
+            id,
+            Some((role, &[])),
+            &warta::store::newsroom::Actor {
+                reader_id: None,
+                label: "test".into(),
+            },
+            common::NOW,
+        )
+        .await
+        .unwrap();
+}
+
+/// Type into the body at the caret, as the writer would.
+async fn type_body(c: &Client, text: &str) {
+    let e = c.find(Locator::Css("#body")).await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+/// Search a headline in the read-also box and pick the first result.
+async fn pick_read_also(c: &Client, query: &str) -> String {
+    fill(c, "#ra-q", query).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let button = loop {
+        if let Ok(b) = c
+            .find(Locator::Css("[data-read-also-results] button"))
+            .await
+        {
+            break b;
+        }
+        assert!(Instant::now() < deadline, "no read-also result for {query}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let slug = button.attr("data-slug").await.unwrap().unwrap();
+    button.click().await.unwrap();
+    slug
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
+    use warta::domain::newsroom::StaffRole;
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    make_staff(
+        &b._site,
+        "dimas@redaksi.id",
+        "Dimas Pratama",
+        StaffRole::Writer,
+    )
+    .await;
+    make_staff(
+        &b._site,
+        "sari@redaksi.id",
+        "Sari Lestari",
+        StaffRole::Editor,
+    )
+    .await;
+
+    // The writer writes a two-page story from nothing.
+    log_in(&b, "dimas@redaksi.id", "kata-sandi-redaksi").await;
+    c.goto(&format!("{}/admin/stories/new", b.base))
+        .await
+        .unwrap();
+    fill(
+        c,
+        "#title",
+        "Pasukan Penjaga Perdamaian Mulai Ditarik dari Tavora",
+    )
+    .await;
+    c.find(Locator::Css("#section"))
+        .await
+        .unwrap()
+        .select_by_value("global")
+        .await
+        .unwrap();
+    fill(
+        c,
+        "#credits",
+        "penulis: Dimas Pratama\neditor: Sari Lestari",
+    )
+    .await;
+    fill(c, "#sources", "AFP").await;
+    fill(c, "#dateline", "Lisboa").await;
+    fill(
+        c,
+        "#body",
+        "Presiden Tavora mengatakan pasukan akan mulai ditarik pekan ini.",
+    )
+    .await;
+    let first = pick_read_also(c, "Banjir rob").await;
+    click(c, "[data-insert='## ']").await;
+    type_body(c, "Tahap pertama\n\nSekitar 400 personel akan kembali lebih dulu.\n\n[image: /static/logo.svg | Logo redaksi | Suasana di perbatasan | Dok. Redaksi]").await;
+    click(c, "[data-insert='[page-break]']").await;
+    type_body(c, "Pemerintah menyiapkan pengamanan pengganti.").await;
+    let second = pick_read_also(c, "Harga beras").await;
+    click(c, "button[value=submit]").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !text(c, ".story-state").await.contains("Diajukan") {
+        assert!(Instant::now() < deadline, "the story was not submitted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        !displayed(c, "button[value=publish]").await,
+        "a writer cannot publish"
+    );
+    let story_path = c.current_url().await.unwrap().path().to_string();
+
+    // The editor finds it in the queue and publishes it.
+    log_in(&b, "sari@redaksi.id", "kata-sandi-redaksi").await;
+    c.goto(&format!("{}/admin", b.base)).await.unwrap();
+    assert!(
+        text(c, "#queue-h + table")
+            .await
+            .contains("Pasukan Penjaga Perdamaian")
+    );
+    click(c, &format!("a[href='{story_path}']")).await;
+    wait_path(c, &story_path).await;
+    click(c, "button[value=publish]").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !text(c, ".story-state").await.contains("Terbit") {
+        assert!(Instant::now() < deadline, "the story was not published");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A reader reads it on the site.
+    c.delete_all_cookies().await.unwrap();
+    let slug = "pasukan-penjaga-perdamaian-mulai-ditarik-dari-tavora";
+    c.goto(&format!("{}/global/{slug}", b.base)).await.unwrap();
+    assert_eq!(
+        text(c, "h1.headline").await,
+        "Pasukan Penjaga Perdamaian Mulai Ditarik dari Tavora"
+    );
+    let credits = text(c, ".credits").await;
+    assert!(
+        credits.contains("Dimas Pratama") && credits.contains("Sari Lestari"),
+        "{credits}"
+    );
+    assert!(text(c, ".sources").await.contains("AFP"));
+    let body = text(c, ".body").await;
+    assert!(body.starts_with("LISBOA"), "{body}");
+    assert!(body.contains("Tahap pertama"));
+    assert!(
+        text(c, ".body figcaption")
+            .await
+            .contains("Suasana di perbatasan")
+    );
+    let links = c.find_all(Locator::Css(".read-also a")).await.unwrap();
+    let mut hrefs = Vec::new();
+    for l in links {
+        hrefs.push(l.attr("href").await.unwrap().unwrap_or_default());
+    }
+    assert!(hrefs.iter().any(|h| h.ends_with(&first)), "{hrefs:?}");
+    click(c, ".article-pager a[rel=next]").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !text(c, ".body").await.contains("pengamanan pengganti") {
+        assert!(Instant::now() < deadline, "page 2 did not load");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let links = c.find_all(Locator::Css(".read-also a")).await.unwrap();
+    let mut hrefs = Vec::new();
+    for l in links {
+        hrefs.push(l.attr("href").await.unwrap().unwrap_or_default());
+    }
+    assert!(hrefs.iter().any(|h| h.ends_with(&second)), "{hrefs:?}");
+    b.close().await;
+}

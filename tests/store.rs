@@ -23,7 +23,7 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Backend>, Option<PgDatabase>)>
     let mut out = vec![("sqlite", sqlite, None), ("postgres", pg, Some(db))];
     for (_, s, _) in &mut out {
         let applied = s.migrate().await.unwrap();
-        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7]);
         assert!(s.migrate().await.unwrap().is_empty(), "migrations run once");
     }
     out
@@ -385,5 +385,203 @@ async fn rate_limits_count_per_key_in_a_sliding_window() {
             "{name}: after the window"
         );
         st.rate_reset("ip:2").await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn newsroom_stories_revisions_tokens_and_previews() {
+    use warta::domain::newsroom::{StaffRole, StoryStatus};
+    use warta::domain::story::StoryDoc;
+    use warta::store::newsroom::{Actor, Live, StoryWrite};
+    for (name, st, _db) in backends().await {
+        let actor = Actor {
+            reader_id: None,
+            label: "test".into(),
+        };
+        let doc = StoryDoc {
+            slug: "kisah".into(),
+            title: "Kisah Satu".into(),
+            section: warta::domain::story::SectionRef {
+                slug: "nasional".into(),
+                name: None,
+            },
+            ..Default::default()
+        };
+        let w = |doc: &'static StoryDoc, status, from| StoryWrite {
+            doc,
+            status,
+            publish_at: None,
+            unpublish_at: None,
+            actor: Box::leak(Box::new(actor.clone())),
+            action: "story.save",
+            detail: String::new(),
+            new_revision: true,
+            from,
+        };
+        let doc: &'static StoryDoc = Box::leak(Box::new(doc));
+        let s = st
+            .create_story(&w(doc, StoryStatus::Draft, None), Live::Keep, NOW)
+            .await
+            .unwrap();
+        assert_eq!((s.revision, s.status), (1, StoryStatus::Draft), "{name}");
+        assert!(
+            matches!(
+                st.create_story(&w(doc, StoryStatus::Draft, None), Live::Keep, NOW)
+                    .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{name}: one story per slug"
+        );
+        let mut changed = doc.clone();
+        changed.title = "Kisah Dua".into();
+        let changed: &'static StoryDoc = Box::leak(Box::new(changed));
+        let s2 = st
+            .update_story(
+                s.id,
+                1,
+                &w(changed, StoryStatus::Draft, Some(StoryStatus::Draft)),
+                Live::Keep,
+                NOW + 1,
+            )
+            .await
+            .unwrap();
+        assert_eq!(s2.revision, 2, "{name}");
+        // A save from revision 1 is stale and writes nothing.
+        let stale = st
+            .update_story(
+                s.id,
+                1,
+                &w(doc, StoryStatus::Draft, Some(StoryStatus::Draft)),
+                Live::Keep,
+                NOW + 2,
+            )
+            .await;
+        assert!(
+            matches!(stale, Err(StoreError::Stale { current: 2 })),
+            "{name}: {stale:?}"
+        );
+        assert_eq!(
+            st.story(s.id).await.unwrap().unwrap().doc.title,
+            "Kisah Dua",
+            "{name}"
+        );
+        // A move decided from an old status is refused the same way.
+        let mut mv = w(changed, StoryStatus::Submitted, Some(StoryStatus::Draft));
+        mv.new_revision = false;
+        st.update_story(s.id, 2, &mv, Live::Keep, NOW + 3)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                st.update_story(s.id, 2, &mv, Live::Keep, NOW + 4).await,
+                Err(StoreError::Stale { .. })
+            ),
+            "{name}: moved once"
+        );
+        let revs = st.revisions(s.id).await.unwrap();
+        assert_eq!(
+            revs.iter().map(|r| r.revision).collect::<Vec<_>>(),
+            [2, 1],
+            "{name}"
+        );
+        assert_eq!(
+            st.revision(s.id, 1).await.unwrap().unwrap().1.title,
+            "Kisah Satu",
+            "{name}"
+        );
+        let log = st
+            .audit_log(&warta::store::newsroom::AuditFilter {
+                target: Some("story:kisah".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            log.len(),
+            3,
+            "{name}: every write audited, refused ones not"
+        );
+
+        // Tokens: found while live, refused once revoked.
+        st.create_api_token("cms", "hash-1", &["articles:write".into()], NOW)
+            .await
+            .unwrap();
+        assert!(
+            st.api_token("hash-1", NOW).await.unwrap().is_some(),
+            "{name}"
+        );
+        assert_eq!(st.revoke_api_token("cms", NOW).await.unwrap(), 1, "{name}");
+        assert!(
+            st.api_token("hash-1", NOW).await.unwrap().is_none(),
+            "{name}"
+        );
+
+        // Preview links expire and are revoked.
+        st.create_preview_link("p1", s.id, "test", NOW, NOW + 100)
+            .await
+            .unwrap();
+        assert!(
+            st.preview_story("p1", NOW + 99).await.unwrap().is_some(),
+            "{name}"
+        );
+        assert!(
+            st.preview_story("p1", NOW + 100).await.unwrap().is_none(),
+            "{name}"
+        );
+        assert_eq!(
+            st.revoke_preview_links(s.id, NOW).await.unwrap(),
+            1,
+            "{name}"
+        );
+        assert!(
+            st.preview_story("p1", NOW).await.unwrap().is_none(),
+            "{name}"
+        );
+
+        // Staff roles and presence.
+        let a = st
+            .create_reader("a@x.id", "h", "Ana", Some(NOW), NOW)
+            .await
+            .unwrap();
+        let b = st
+            .create_reader("b@x.id", "h", "Budi", Some(NOW), NOW)
+            .await
+            .unwrap();
+        st.set_staff_role(
+            a,
+            Some((StaffRole::Editor, &["nasional".to_string()])),
+            &actor,
+            NOW,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            st.staff_role(a).await.unwrap(),
+            Some((StaffRole::Editor, vec!["nasional".to_string()])),
+            "{name}"
+        );
+        assert!(st.reader(a).await.unwrap().unwrap().staff, "{name}");
+        st.set_staff_role(a, None, &actor, NOW).await.unwrap();
+        assert!(!st.reader(a).await.unwrap().unwrap().staff, "{name}");
+        assert!(
+            st.touch_presence(s.id, a, "Ana", NOW)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{name}"
+        );
+        assert_eq!(
+            st.touch_presence(s.id, b, "Budi", NOW + 10).await.unwrap(),
+            ["Ana"],
+            "{name}"
+        );
+        assert!(
+            st.touch_presence(s.id, b, "Budi", NOW + 120)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{name}: gone after a minute"
+        );
     }
 }

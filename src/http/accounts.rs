@@ -111,6 +111,36 @@ async fn send_link(app: &AppState, to: &str, locale: &str, kind: &str, path: &st
     }
 }
 
+/// Invite someone to the newsroom: a link to choose their password.
+pub async fn send_invite(
+    app: &AppState,
+    reader_id: i64,
+    email: &str,
+    locale: &str,
+) -> Result<(), AppError> {
+    let token = new_token();
+    let now = app.clock.now();
+    app.readers
+        .create_email_token(
+            &token_hash(&token),
+            reader_id,
+            TokenPurpose::Reset,
+            None,
+            now,
+            now + 72 * 3600,
+        )
+        .await?;
+    send_link(
+        app,
+        email,
+        locale,
+        "invite",
+        &format!("/reset?token={token}"),
+    )
+    .await;
+    Ok(())
+}
+
 async fn send_verification(
     app: &AppState,
     reader_id: i64,

@@ -245,11 +245,26 @@ pub async fn report(
     back_to_article(&app, c.article_id).await
 }
 
-fn require_staff(ctx: &Ctx) -> Result<(), AppError> {
-    match &ctx.viewer.account {
-        Some(a) if a.staff => Ok(()),
-        Some(_) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthorized),
+/// Moderation is for editors and admins (see the role matrix).
+async fn require_staff(app: &AppState, ctx: &Ctx) -> Result<(), AppError> {
+    let Some(a) = &ctx.viewer.account else {
+        return Err(AppError::Unauthorized);
+    };
+    match app.backend.staff_role(a.id).await? {
+        Some((role, sections)) => {
+            let staff = crate::domain::newsroom::Staff {
+                reader_id: a.id,
+                name: a.public_name(),
+                role,
+                sections,
+            };
+            if staff.may(crate::domain::newsroom::Action::Moderate, None) {
+                Ok(())
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }
+        None => Err(AppError::Forbidden),
     }
 }
 
@@ -258,7 +273,7 @@ pub async fn queue(
     ctx: Ctx,
     uri: axum::http::Uri,
 ) -> Result<Response, AppError> {
-    require_staff(&ctx)?;
+    require_staff(&app, &ctx).await?;
     let items = app.readers.moderation_queue(100).await?;
     let items: Vec<_> = items
         .into_iter()
@@ -285,7 +300,7 @@ pub async fn moderate(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
     check_csrf(&headers, &f.csrf)?;
-    require_staff(&ctx)?;
+    require_staff(&app, &ctx).await?;
     let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
     match f.action.as_str() {
         "approve" => {

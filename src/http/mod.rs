@@ -6,11 +6,13 @@ pub mod admin_api;
 pub mod api;
 pub mod article_page;
 pub mod auth;
+pub mod backoffice;
 pub mod cache;
 pub mod comments;
 pub mod errors;
 pub mod members_api;
 pub mod site;
+pub mod story_form;
 pub mod view;
 
 use std::path::PathBuf;
@@ -113,6 +115,28 @@ pub fn router(app: AppState) -> Router {
         .route("/comments/{id}/report", post(comments::report))
         .route("/moderation", get(comments::queue))
         .route("/moderation/{id}", post(comments::moderate))
+        .route("/admin", get(backoffice::dashboard))
+        .route("/admin/stories/new", get(backoffice::new_story))
+        .route("/admin/stories", post(backoffice::create_story))
+        .route(
+            "/admin/stories/{id}",
+            get(backoffice::edit_story).post(backoffice::save_story),
+        )
+        .route("/admin/stories/{id}/presence", post(backoffice::presence))
+        .route("/admin/stories/{id}/revisions", get(backoffice::revisions))
+        .route("/admin/stories/{id}/restore", post(backoffice::restore))
+        .route("/admin/stories/{id}/corrections", post(backoffice::correct))
+        .route(
+            "/admin/stories/{id}/preview",
+            post(backoffice::preview_link),
+        )
+        .route("/admin/search-articles", get(backoffice::search_articles))
+        .route("/admin/audit", get(backoffice::audit))
+        .route(
+            "/admin/staff",
+            get(backoffice::staff_page).post(backoffice::set_staff),
+        )
+        .route("/preview/{token}", get(backoffice::preview))
         .route("/ads.txt", get(site::ads_txt))
         .route("/{section}", get(site::section))
         .route("/{section}/{slug}", get(site::article))

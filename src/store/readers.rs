@@ -135,7 +135,6 @@ pub trait ReaderStore: Send + Sync {
     async fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
     async fn set_email(&self, id: i64, email: &str) -> Result<()>;
     async fn set_comment_banned(&self, id: i64, banned: bool) -> Result<()>;
-    async fn set_staff(&self, id: i64, staff: bool) -> Result<()>;
     /// Remove personal data; the reader's comments stay, shown as a deleted account.
     async fn delete_reader(&self, id: i64, now: i64) -> Result<()>;
 

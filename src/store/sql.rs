@@ -777,15 +777,6 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn set_staff(&self, id: i64, staff: bool) -> Result<()> {
-                sqlx::query("UPDATE readers SET is_staff = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(i64::from(staff))
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
             async fn delete_reader(&self, id: i64, now: i64) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(

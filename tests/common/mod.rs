@@ -103,6 +103,11 @@ pub async fn demo_site() -> TestSite {
 }
 
 pub async fn demo_site_with(cfg: Config) -> TestSite {
+    // Errors the app logs show up beside a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warta=warn")
+        .try_init();
     let dir = tempfile::tempdir().unwrap();
     let (store, pg): (Arc<dyn warta::store::Backend>, _) = if backend_is_postgres() {
         let db = PgDatabase::create().await;
