@@ -180,6 +180,8 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
             credit: None,
             width: Some(1200),
             height: Some(675),
+            widths: Vec::new(),
+            webp_widths: Vec::new(),
         };
         let mut body = Vec::new();
         let mut n_img = 0;
@@ -209,6 +211,8 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
                         credit: Some(credit.clone()),
                         width: Some(1200),
                         height: Some(675),
+                        widths: Vec::new(),
+                        webp_widths: Vec::new(),
                     })
                 }
                 DemoBlock::Video { video } => Block::Video {

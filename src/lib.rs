@@ -7,6 +7,7 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod mail;
+pub mod media;
 pub mod membership;
 pub mod newsroom;
 pub mod ops;

@@ -153,6 +153,16 @@ impl Desk<'_> {
                 _ => {}
             }
         }
+        // Uploaded images bring their sizes (for srcset) and, where the
+        // editor left them empty, the caption and credit from the file.
+        if let Some(img) = doc.featured_image.as_mut() {
+            self.fill_image(img).await?;
+        }
+        for b in doc.body.iter_mut() {
+            if let Block::Image(img) = b {
+                self.fill_image(img).await?;
+            }
+        }
         for (i, c) in doc.contributors.iter_mut().enumerate() {
             if c.name.is_empty() {
                 let slug = c.slug.clone().unwrap_or_default();
@@ -169,6 +179,28 @@ impl Desk<'_> {
         }
         invalid(errs)?;
         Ok(doc)
+    }
+
+    async fn fill_image(&self, img: &mut crate::domain::Image) -> Result<(), AppError> {
+        if !img.src.starts_with("/media/up/") {
+            return Ok(());
+        }
+        if let Some(m) = self.store.media_by_src(&img.src).await? {
+            img.width = Some(m.stored.width);
+            img.height = Some(m.stored.height);
+            img.widths = m.stored.widths.clone();
+            img.webp_widths = m.stored.webp_widths.clone();
+            if img.caption.is_none() {
+                img.caption = m.stored.meta.caption.clone();
+            }
+            if img.credit.is_none() {
+                img.credit = m.stored.meta.credit.clone();
+            }
+            if img.alt.trim().is_empty() {
+                img.alt = m.alt.clone();
+            }
+        }
+        Ok(())
     }
 
     /// The copy readers get of a prepared document.

@@ -88,6 +88,12 @@ pub struct Image {
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
+    /// Widths of the responsive JPEG sizes of an uploaded image.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub widths: Vec<u32>,
+    /// Widths that also exist as WebP.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webp_widths: Vec<u32>,
 }
 
 /// One block of an article body. Text is plain text: it is escaped when

@@ -100,6 +100,8 @@ fn marker(line: usize, text: &str) -> Result<Block, LineError> {
                 credit: opt(parts.next()),
                 width: None,
                 height: None,
+                widths: Vec::new(),
+                webp_widths: Vec::new(),
             }))
         }
         "video" => {

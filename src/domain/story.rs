@@ -289,6 +289,8 @@ mod tests {
             credit: None,
             width: None,
             height: None,
+            widths: Vec::new(),
+            webp_widths: Vec::new(),
         })];
         assert!(d.check_draft().is_empty(), "a draft may be unfinished");
         let fields: Vec<String> = d.check_publishable().into_iter().map(|e| e.field).collect();

@@ -133,6 +133,12 @@ pub fn router(app: AppState) -> Router {
         .route("/admin/search-articles", get(backoffice::search_articles))
         .route("/admin/audit", get(backoffice::audit))
         .route(
+            "/admin/media",
+            get(backoffice::media_library)
+                .post(backoffice::media_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+        .route(
             "/admin/staff",
             get(backoffice::staff_page).post(backoffice::set_staff),
         )
@@ -168,6 +174,11 @@ pub fn router(app: AppState) -> Router {
         .route(
             "/api/v1/admin/articles/{slug}",
             get(admin_api::get_one).patch(admin_api::patch),
+        )
+        .route(
+            "/api/v1/admin/media",
+            post(backoffice::api_media_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
         .route(
             "/api/v1/admin/articles/{slug}/corrections",

@@ -366,7 +366,15 @@ pub async fn media_file(State(app): State<AppState>, Path(path): Path<String>) -
                     header::CONTENT_TYPE,
                     crate::render::assets::content_type(&path),
                 ),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
+                (
+                    header::CACHE_CONTROL,
+                    // Uploads are named by their content: they never change.
+                    if path.starts_with("up/") {
+                        "public, max-age=31536000, immutable"
+                    } else {
+                        "public, max-age=86400"
+                    },
+                ),
                 (
                     header::CONTENT_SECURITY_POLICY,
                     "default-src 'none'; style-src 'unsafe-inline'; sandbox",

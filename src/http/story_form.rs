@@ -156,6 +156,8 @@ impl StoryForm {
             credit: opt(&self.image_credit),
             width: None,
             height: None,
+            widths: Vec::new(),
+            webp_widths: Vec::new(),
         });
         if !errs.is_empty() {
             return Err(errs);

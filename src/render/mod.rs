@@ -71,6 +71,10 @@ impl Views {
             z.long_date(ts, &locale)
         });
         env.add_filter("rupiah", |n: u64| format_rupiah(n));
+        // `srcset` of an uploaded image: srcset(src, widths, "jpg").
+        env.add_function("srcset", |src: String, widths: Vec<u32>, ext: String| {
+            crate::media::srcset(&src, &widths, &ext)
+        });
         let urls = assets.urls();
         env.add_function("asset", move |name: String| -> Value {
             Value::from(

@@ -141,6 +141,16 @@ pub struct StaffMember {
     pub sections: Vec<String>,
 }
 
+/// An image in the media library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaItem {
+    pub id: i64,
+    pub stored: crate::media::Stored,
+    pub alt: String,
+    pub uploaded_by: String,
+    pub created_at: i64,
+}
+
 #[async_trait]
 pub trait NewsroomStore: Send + Sync {
     async fn staff_role(&self, reader_id: i64) -> Result<Option<(StaffRole, Vec<String>)>>;
@@ -226,6 +236,19 @@ pub trait NewsroomStore: Send + Sync {
         name: &str,
         now: i64,
     ) -> Result<Vec<String>>;
+
+    /// Add an upload to the library (the same bytes again: the existing
+    /// item), with the audit entry.
+    async fn add_media(
+        &self,
+        m: &crate::media::Stored,
+        alt: &str,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<MediaItem>;
+    async fn media_by_src(&self, src: &str) -> Result<Option<MediaItem>>;
+    /// Newest first; `text` matches alt text, caption or credit.
+    async fn media_list(&self, text: Option<&str>, limit: i64) -> Result<Vec<MediaItem>>;
 
     /// Published articles whose headline contains `text`, newest first:
     /// the editor's read-also search.

@@ -7,7 +7,7 @@ macro_rules! sql_newsroom {
         use $crate::domain::newsroom::{StaffRole, StoryStatus};
         use $crate::domain::story::StoryDoc;
         use $crate::store::newsroom::{
-            Actor, ApiToken, AuditEntry, AuditFilter, Live, NewsroomStore, RevisionInfo, StaffMember,
+            Actor, ApiToken, AuditEntry, AuditFilter, Live, MediaItem, NewsroomStore, RevisionInfo, StaffMember,
             Story, StoryQuery, StorySummary, StoryWrite,
         };
 
@@ -33,6 +33,32 @@ macro_rules! sql_newsroom {
                 updated_at: r.get("updated_at"),
                 status_by: r.get("status_by"),
                 status_at: r.get("status_at"),
+            })
+        }
+
+        const MEDIA_COLS: &str = "id, src, width, height, widths, webp_widths, bytes, content_type, alt, caption, \
+             credit, copyright, uploaded_by, created_at";
+
+        fn media_of(r: &$Row) -> Result<MediaItem> {
+            Ok(MediaItem {
+                id: r.get("id"),
+                stored: $crate::media::Stored {
+                    src: r.get("src"),
+                    width: r.get::<i64, _>("width") as u32,
+                    height: r.get::<i64, _>("height") as u32,
+                    widths: json("widths", &r.get::<String, _>("widths"))?,
+                    webp_widths: json("webp_widths", &r.get::<String, _>("webp_widths"))?,
+                    bytes: r.get::<i64, _>("bytes") as usize,
+                    content_type: r.get("content_type"),
+                    meta: $crate::media::Meta {
+                        caption: r.get("caption"),
+                        credit: r.get("credit"),
+                        copyright: r.get("copyright"),
+                    },
+                },
+                alt: r.get("alt"),
+                uploaded_by: r.get("uploaded_by"),
+                created_at: r.get("created_at"),
             })
         }
 
@@ -682,6 +708,78 @@ macro_rules! sql_newsroom {
                 .bind(now - 60)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn add_media(
+                &self,
+                m: &$crate::media::Stored,
+                alt: &str,
+                actor: &Actor,
+                now: i64,
+            ) -> Result<MediaItem> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO media (src, width, height, widths, webp_widths, bytes, content_type, alt, caption, \
+                     credit, copyright, uploaded_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (src) DO NOTHING",
+                )
+                .bind(&m.src)
+                .bind(i64::from(m.width))
+                .bind(i64::from(m.height))
+                .bind(to_json(&m.widths))
+                .bind(to_json(&m.webp_widths))
+                .bind(m.bytes as i64)
+                .bind(&m.content_type)
+                .bind(alt)
+                .bind(&m.meta.caption)
+                .bind(&m.meta.credit)
+                .bind(&m.meta.copyright)
+                .bind(&actor.label)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                audit_tx(&mut tx, actor, "media.upload", &format!("media:{}", m.src), &format!("{}x{}", m.width, m.height), now)
+                    .await?;
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {MEDIA_COLS} FROM media WHERE src = $1")))
+                    .bind(&m.src)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                media_of(&row)
+            }
+
+            async fn media_by_src(&self, src: &str) -> Result<Option<MediaItem>> {
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {MEDIA_COLS} FROM media WHERE src = $1")))
+                    .bind(src)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .as_ref()
+                    .map(media_of)
+                    .transpose()
+            }
+
+            async fn media_list(&self, text: Option<&str>, limit: i64) -> Result<Vec<MediaItem>> {
+                let rows = match text.filter(|t| !t.trim().is_empty()) {
+                    Some(t) => {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "SELECT {MEDIA_COLS} FROM media WHERE LOWER(alt || ' ' || COALESCE(caption, '') || ' ' || \
+                             COALESCE(credit, '')) LIKE $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+                        )))
+                        .bind(format!("%{}%", t.trim().to_lowercase()))
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?
+                    }
+                    None => {
+                        sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "SELECT {MEDIA_COLS} FROM media ORDER BY created_at DESC, id DESC LIMIT $1"
+                        )))
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?
+                    }
+                };
+                rows.iter().map(media_of).collect()
             }
 
             async fn search_refs(&self, text: &str, limit: i64, now: i64) -> Result<Vec<ArticleRef>> {
