@@ -53,6 +53,43 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Keep rendered pages for anonymous readers in memory.
     pub page_cache: bool,
+    /// URLs told when an article is published, updated or unpublished.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// One webhook: where to send, the HMAC secret, and which events
+/// (`article.published`, `article.updated`, `article.unpublished`; empty:
+/// all). The secret may be given as `secret_env`, the name of an
+/// environment variable, to keep it out of the file.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub url: String,
+    #[serde(default)]
+    pub secret: String,
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+impl Webhook {
+    pub fn secret(&self) -> String {
+        match &self.secret_env {
+            Some(var) => std::env::var(var).unwrap_or_default(),
+            None => self.secret.clone(),
+        }
+    }
+}
+
+// The secret is never printed.
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Deserialize)]
@@ -163,6 +200,7 @@ impl Default for Config {
             comments: CommentsConfig::default(),
             trust_forwarded_for: false,
             page_cache: true,
+            webhooks: Vec::new(),
         }
     }
 }

@@ -14,3 +14,4 @@ pub mod ops;
 pub mod render;
 pub mod server;
 pub mod store;
+pub mod webhooks;

@@ -59,6 +59,20 @@ pub fn build_app(
             }
         });
     }
+    // Webhooks: every node sends what is due; deliveries are leased.
+    if tokio::runtime::Handle::try_current().is_ok() && !app.cfg.webhooks.is_empty() {
+        let weak = Arc::downgrade(&app);
+        tokio::spawn(async move {
+            let http = crate::webhooks::client();
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(app) = weak.upgrade() else { break };
+                crate::webhooks::run_once(&app, &http).await;
+            }
+        });
+    }
     // The scheduler: every few seconds on every node; each change is made
     // once (see `Desk::run_due`).
     if tokio::runtime::Handle::try_current().is_ok() {

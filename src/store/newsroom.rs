@@ -151,6 +151,18 @@ pub struct MediaItem {
     pub created_at: i64,
 }
 
+/// A webhook delivery claimed by this node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub event_id: i64,
+    pub url: String,
+    /// Attempts so far, including this one.
+    pub attempts: i64,
+    pub event: String,
+    pub slug: String,
+    pub created_at: i64,
+}
+
 #[async_trait]
 pub trait NewsroomStore: Send + Sync {
     async fn staff_role(&self, reader_id: i64) -> Result<Option<(StaffRole, Vec<String>)>>;
@@ -249,6 +261,23 @@ pub trait NewsroomStore: Send + Sync {
     async fn media_by_src(&self, src: &str) -> Result<Option<MediaItem>>;
     /// Newest first; `text` matches alt text, caption or credit.
     async fn media_list(&self, text: Option<&str>, limit: i64) -> Result<Vec<MediaItem>>;
+
+    /// Queue the article events this URL has not been sent yet (a URL seen
+    /// for the first time starts from now); how many were queued.
+    async fn queue_webhook_deliveries(&self, url: &str, now: i64) -> Result<u64>;
+    /// Take one due delivery, leased to this node until `now + lease`, so
+    /// two nodes never send the same one at the same time.
+    async fn claim_delivery(&self, now: i64, lease: i64) -> Result<Option<Delivery>>;
+    /// Record how a delivery went: delivered, or tried again at `next_at`.
+    async fn finish_delivery(
+        &self,
+        d: &Delivery,
+        delivered: bool,
+        status: Option<i64>,
+        error: Option<&str>,
+        next_at: i64,
+        now: i64,
+    ) -> Result<()>;
 
     /// Published articles whose headline contains `text`, newest first:
     /// the editor's read-also search.

@@ -7,7 +7,7 @@ macro_rules! sql_newsroom {
         use $crate::domain::newsroom::{StaffRole, StoryStatus};
         use $crate::domain::story::StoryDoc;
         use $crate::store::newsroom::{
-            Actor, ApiToken, AuditEntry, AuditFilter, Live, MediaItem, NewsroomStore, RevisionInfo, StaffMember,
+            Actor, ApiToken, AuditEntry, AuditFilter, Delivery, Live, MediaItem, NewsroomStore, RevisionInfo, StaffMember,
             Story, StoryQuery, StorySummary, StoryWrite,
         };
 
@@ -144,18 +144,35 @@ macro_rules! sql_newsroom {
             Ok(id)
         }
 
-        async fn apply_live(tx: &mut Transaction<'_, $Db>, slug: &str, live: Live<'_>) -> Result<()> {
-            match live {
-                Live::Keep => {}
+        /// Change what readers see, and record the article event for
+        /// webhooks in the same transaction.
+        async fn apply_live(tx: &mut Transaction<'_, $Db>, slug: &str, live: Live<'_>, now: i64) -> Result<()> {
+            let was: Option<String> = sqlx::query_scalar("SELECT status FROM articles WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let was_live = was.as_deref() == Some("published");
+            let event = match live {
+                Live::Keep => None,
                 Live::Publish(a) => {
                     upsert_article_tx(tx, a).await?;
+                    Some(if was_live { "article.updated" } else { "article.published" })
                 }
                 Live::Unpublish => {
                     sqlx::query("UPDATE articles SET status = 'draft' WHERE slug = $1")
                         .bind(slug)
                         .execute(&mut **tx)
                         .await?;
+                    was_live.then_some("article.unpublished")
                 }
+            };
+            if let Some(event) = event {
+                sqlx::query("INSERT INTO article_events (event, slug, created_at) VALUES ($1, $2, $3)")
+                    .bind(event)
+                    .bind(slug)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
             }
             Ok(())
         }
@@ -301,7 +318,7 @@ macro_rules! sql_newsroom {
                 .await
                 .map_err(|e| conflict_on_unique(e, &format!("story {}", w.doc.slug)))?;
                 keep_revision(&mut tx, id, 1, &doc, &w.actor.label, now).await?;
-                apply_live(&mut tx, &w.doc.slug, live).await?;
+                apply_live(&mut tx, &w.doc.slug, live, now).await?;
                 audit_tx(&mut tx, w.actor, w.action, &format!("story:{}", w.doc.slug), &w.detail, now).await?;
                 let story = story_tx(&mut tx, id).await?;
                 tx.commit().await?;
@@ -360,7 +377,7 @@ macro_rules! sql_newsroom {
                 if w.new_revision {
                     keep_revision(&mut tx, id, next, &doc, &w.actor.label, now).await?;
                 }
-                apply_live(&mut tx, &slug, live).await?;
+                apply_live(&mut tx, &slug, live, now).await?;
                 audit_tx(&mut tx, w.actor, w.action, &format!("story:{slug}"), &w.detail, now).await?;
                 let story = story_tx(&mut tx, id).await?;
                 tx.commit().await?;
@@ -780,6 +797,115 @@ macro_rules! sql_newsroom {
                     }
                 };
                 rows.iter().map(media_of).collect()
+            }
+
+            async fn queue_webhook_deliveries(&self, url: &str, now: i64) -> Result<u64> {
+                let mut tx = self.pool.begin().await?;
+                let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM article_events")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO webhook_marks (url, last_event_id) VALUES ($1, $2) ON CONFLICT (url) DO NOTHING",
+                )
+                .bind(url)
+                .bind(newest)
+                .execute(&mut *tx)
+                .await?;
+                let mark: i64 = sqlx::query_scalar("SELECT last_event_id FROM webhook_marks WHERE url = $1")
+                    .bind(url)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let n = sqlx::query(
+                    "INSERT INTO webhook_deliveries (event_id, url, next_at) \
+                     SELECT id, $1, $2 FROM article_events WHERE id > $3 AND id <= $4 \
+                     ON CONFLICT (event_id, url) DO NOTHING",
+                )
+                .bind(url)
+                .bind(now)
+                .bind(mark)
+                .bind(newest)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                sqlx::query("UPDATE webhook_marks SET last_event_id = $2 WHERE url = $1 AND last_event_id < $2")
+                    .bind(url)
+                    .bind(newest)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(n)
+            }
+
+            async fn claim_delivery(&self, now: i64, lease: i64) -> Result<Option<Delivery>> {
+                loop {
+                    let Some(row) = sqlx::query(
+                        "SELECT d.event_id, d.url, d.attempts, d.next_at FROM webhook_deliveries d \
+                         WHERE d.delivered_at IS NULL AND d.next_at <= $1 ORDER BY d.next_at, d.event_id LIMIT 1",
+                    )
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    else {
+                        return Ok(None);
+                    };
+                    let (event_id, url, seen_next): (i64, String, i64) =
+                        (row.get("event_id"), row.get("url"), row.get("next_at"));
+                    // Claimed only if no other node moved it since we looked.
+                    let claimed = sqlx::query(
+                        "UPDATE webhook_deliveries SET next_at = $4, attempts = attempts + 1 \
+                         WHERE event_id = $1 AND url = $2 AND next_at = $3 AND delivered_at IS NULL",
+                    )
+                    .bind(event_id)
+                    .bind(&url)
+                    .bind(seen_next)
+                    .bind(now + lease)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                    if claimed == 0 {
+                        continue;
+                    }
+                    let e = sqlx::query(
+                        "SELECT e.event, e.slug, e.created_at, d.attempts FROM article_events e \
+                         JOIN webhook_deliveries d ON d.event_id = e.id AND d.url = $2 WHERE e.id = $1",
+                    )
+                    .bind(event_id)
+                    .bind(&url)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    return Ok(Some(Delivery {
+                        event_id,
+                        url,
+                        attempts: e.get("attempts"),
+                        event: e.get("event"),
+                        slug: e.get("slug"),
+                        created_at: e.get("created_at"),
+                    }));
+                }
+            }
+
+            async fn finish_delivery(
+                &self,
+                d: &Delivery,
+                delivered: bool,
+                status: Option<i64>,
+                error: Option<&str>,
+                next_at: i64,
+                now: i64,
+            ) -> Result<()> {
+                sqlx::query(
+                    "UPDATE webhook_deliveries SET delivered_at = $3, last_status = $4, last_error = $5, next_at = $6 \
+                     WHERE event_id = $1 AND url = $2",
+                )
+                .bind(d.event_id)
+                .bind(&d.url)
+                .bind(delivered.then_some(now))
+                .bind(status)
+                .bind(error)
+                .bind(next_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
 
             async fn search_refs(&self, text: &str, limit: i64, now: i64) -> Result<Vec<ArticleRef>> {
