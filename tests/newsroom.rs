@@ -542,3 +542,102 @@ async fn admins_invite_staff_by_mail() {
     assert_eq!(p.status, 303);
     assert_eq!(site.app.backend.staff_role(acct.id).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn staff_two_factor_login() {
+    use warta::domain::totp::code_at;
+    let site = demo_site().await;
+    staff(&site, "e@example.com", StaffRole::Editor, &[]).await;
+    let mut e = signed_in(&site, "e@example.com").await;
+    assert!(
+        e.get("/admin/security")
+            .await
+            .body
+            .contains("data-twofa=\"off\"")
+    );
+    assert_eq!(
+        e.post("/admin/security", &[("action", "start")])
+            .await
+            .status,
+        303
+    );
+    let page = e.get("/admin/security").await;
+    let re = regex::Regex::new(r#"data-secret>([A-Z2-7]+)<"#).unwrap();
+    let secret = re.captures(&page.body).expect("the key is shown")[1].to_string();
+    assert!(page.body.contains("otpauth://totp/"));
+    let p = e
+        .post(
+            "/admin/security",
+            &[("action", "enable"), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(p.status, 422, "a wrong code does not turn it on");
+    let code = code_at(&secret, NOW).unwrap();
+    let p = e
+        .post("/admin/security", &[("action", "enable"), ("code", &code)])
+        .await;
+    assert_eq!(p.status, 303);
+    assert!(
+        e.get("/admin/security")
+            .await
+            .body
+            .contains("data-twofa=\"on\"")
+    );
+
+    // The password alone no longer signs in.
+    let mut c = Client::new(&site);
+    let p = c
+        .post("/login", &[("email", "e@example.com"), ("password", PW)])
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(p.header("location"), "/login/2fa");
+    assert!(!c.signed_in());
+    assert_eq!(c.get("/admin").await.status, 401);
+    let p = c.post("/login/2fa", &[("code", "123456")]).await;
+    assert_eq!(p.status, 401);
+    let p = c.post("/login/2fa", &[("code", &code)]).await;
+    assert_eq!(p.status, 401, "a code is never accepted twice");
+    site.app.clock.set(NOW + 30);
+    let p = c
+        .post(
+            "/login/2fa",
+            &[("code", &code_at(&secret, NOW + 30).unwrap())],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(c.signed_in());
+    assert_eq!(c.get("/admin").await.status, 200);
+
+    // The members API asks for the code too.
+    let mut api = Client::new(&site);
+    let p = api
+        .post_json(
+            "/api/v1/members/session",
+            serde_json::json!({"email": "e@example.com", "password": PW}),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 401);
+    assert_eq!(p.json()["error"]["two_factor"], true);
+    site.app.clock.set(NOW + 60);
+    let p = api
+        .post_json(
+            "/api/v1/members/session",
+            serde_json::json!({"email": "e@example.com", "password": PW, "code": code_at(&secret, NOW + 60).unwrap()}),
+            &[],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    // Turning it on and off is in the audit log.
+    let log = site
+        .app
+        .backend
+        .audit_log(&warta::store::newsroom::AuditFilter {
+            action: Some("staff.totp".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+}

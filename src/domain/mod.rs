@@ -11,5 +11,6 @@ pub mod pagination;
 pub mod slug;
 pub mod story;
 pub mod time;
+pub mod totp;
 
 pub use article::*;

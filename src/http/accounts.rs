@@ -282,6 +282,10 @@ pub async fn verify(
         return Err(AppError::BadRequest("invalid or expired link".into()));
     };
     app.readers.mark_verified(reader_id, now).await?;
+    if super::two_factor::required(&app, reader_id).await? {
+        // A mailed link is one factor only: sign in with the code.
+        return Ok(see_other("/login"));
+    }
     let cookie = auth::start_session(&app, reader_id, &headers).await?;
     let mut res = see_other("/account?notice=verified");
     res.headers_mut().append(header::SET_COOKIE, cookie);
@@ -372,6 +376,10 @@ pub async fn login(
     let ip = client_ip(&app, &headers, ctx.peer);
     let next = safe_next(f.next.as_deref());
     match check_login(&app, &f.email, &f.password, &ip).await? {
+        Some(id) if super::two_factor::required(&app, id).await? => {
+            // Staff with two-factor: no session until the code comes.
+            super::two_factor::challenge(&app, id, &next).await
+        }
         Some(id) => {
             // A session the browser had before is replaced, never reused.
             if let Some(old) = &ctx.viewer.session_hash {

@@ -129,7 +129,14 @@ pub async fn start_session(
 }
 
 /// Pages whose forms an anonymous visitor may send.
-const FORM_PAGES: &[&str] = &["/login", "/register", "/forgot", "/reset", "/plus"];
+const FORM_PAGES: &[&str] = &[
+    "/login",
+    "/login/2fa",
+    "/register",
+    "/forgot",
+    "/reset",
+    "/plus",
+];
 
 /// Give visitors who may send a form a CSRF cookie, and every request its
 /// token. Plain reading pages set no cookie, so a CDN may cache them.

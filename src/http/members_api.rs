@@ -20,6 +20,9 @@ use crate::error::{ApiError, AppError};
 pub struct Credentials {
     email: String,
     password: String,
+    /// The two-factor code, for staff who turned it on.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 pub fn me_json(app: &AppState, v: &Viewer) -> serde_json::Value {
@@ -66,6 +69,15 @@ pub async fn sign_in(
         )
             .into_response());
     };
+    if super::two_factor::required(&app, id).await?
+        && !super::two_factor::check_code(&app, id, c.code.as_deref().unwrap_or("")).await?
+    {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {"status": 401, "message": "two-factor code required", "two_factor": true}})),
+        )
+            .into_response());
+    }
     if let Some(old) = &ctx.viewer.session_hash {
         app.readers.delete_session(old).await?;
     }

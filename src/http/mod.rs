@@ -13,6 +13,7 @@ pub mod errors;
 pub mod members_api;
 pub mod site;
 pub mod story_form;
+pub mod two_factor;
 pub mod view;
 
 use std::path::PathBuf;
@@ -95,6 +96,14 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/verify", get(accounts::verify))
         .route("/login", get(accounts::login_page).post(accounts::login))
+        .route(
+            "/login/2fa",
+            get(two_factor::code_page).post(two_factor::code_submit),
+        )
+        .route(
+            "/admin/security",
+            get(two_factor::security_page).post(two_factor::security_submit),
+        )
         .route("/logout", post(accounts::logout))
         .route("/forgot", get(accounts::forgot_page).post(accounts::forgot))
         .route("/reset", get(accounts::reset_page).post(accounts::reset))

@@ -262,6 +262,32 @@ pub trait NewsroomStore: Send + Sync {
     /// Newest first; `text` matches alt text, caption or credit.
     async fn media_list(&self, text: Option<&str>, limit: i64) -> Result<Vec<MediaItem>>;
 
+    /// The staff member's two-factor state: (secret, pending secret).
+    async fn staff_totp(&self, reader_id: i64) -> Result<(Option<String>, Option<String>)>;
+    async fn set_totp_pending(&self, reader_id: i64, secret: Option<&str>) -> Result<()>;
+    /// Turn two-factor on with the pending secret (or off, with None),
+    /// with the audit entry.
+    async fn set_totp(
+        &self,
+        reader_id: i64,
+        secret: Option<&str>,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<()>;
+    /// Accept a code's time step once: false when it (or a later one) was
+    /// used already.
+    async fn use_totp_step(&self, reader_id: i64, step: i64) -> Result<bool>;
+    async fn create_login_challenge(
+        &self,
+        hash: &str,
+        reader_id: i64,
+        next: &str,
+        expires_at: i64,
+    ) -> Result<()>;
+    /// The reader and destination of a live challenge.
+    async fn login_challenge(&self, hash: &str, now: i64) -> Result<Option<(i64, String)>>;
+    async fn delete_login_challenge(&self, hash: &str) -> Result<()>;
+
     /// Queue the article events this URL has not been sent yet (a URL seen
     /// for the first time starts from now); how many were queued.
     async fn queue_webhook_deliveries(&self, url: &str, now: i64) -> Result<u64>;

@@ -799,6 +799,91 @@ macro_rules! sql_newsroom {
                 rows.iter().map(media_of).collect()
             }
 
+            async fn staff_totp(&self, reader_id: i64) -> Result<(Option<String>, Option<String>)> {
+                let row = sqlx::query("SELECT totp_secret, totp_pending FROM staff WHERE reader_id = $1")
+                    .bind(reader_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row
+                    .map(|r| (r.get("totp_secret"), r.get("totp_pending")))
+                    .unwrap_or((None, None)))
+            }
+
+            async fn set_totp_pending(&self, reader_id: i64, secret: Option<&str>) -> Result<()> {
+                sqlx::query("UPDATE staff SET totp_pending = $2 WHERE reader_id = $1")
+                    .bind(reader_id)
+                    .bind(secret)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_totp(&self, reader_id: i64, secret: Option<&str>, actor: &Actor, now: i64) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "UPDATE staff SET totp_secret = $2, totp_pending = NULL, totp_last_step = NULL WHERE reader_id = $1",
+                )
+                .bind(reader_id)
+                .bind(secret)
+                .execute(&mut *tx)
+                .await?;
+                let action = if secret.is_some() { "staff.totp.enable" } else { "staff.totp.disable" };
+                audit_tx(&mut tx, actor, action, &format!("reader:{reader_id}"), "", now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn use_totp_step(&self, reader_id: i64, step: i64) -> Result<bool> {
+                let n = sqlx::query(
+                    "UPDATE staff SET totp_last_step = $2 WHERE reader_id = $1 \
+                     AND (totp_last_step IS NULL OR totp_last_step < $2)",
+                )
+                .bind(reader_id)
+                .bind(step)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(n == 1)
+            }
+
+            async fn create_login_challenge(
+                &self,
+                hash: &str,
+                reader_id: i64,
+                next: &str,
+                expires_at: i64,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO login_challenges (token_hash, reader_id, next, expires_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(hash)
+                .bind(reader_id)
+                .bind(next)
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn login_challenge(&self, hash: &str, now: i64) -> Result<Option<(i64, String)>> {
+                Ok(sqlx::query(
+                    "SELECT reader_id, next FROM login_challenges WHERE token_hash = $1 AND expires_at > $2",
+                )
+                .bind(hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| (r.get("reader_id"), r.get("next"))))
+            }
+
+            async fn delete_login_challenge(&self, hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM login_challenges WHERE token_hash = $1")
+                    .bind(hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn queue_webhook_deliveries(&self, url: &str, now: i64) -> Result<u64> {
                 let mut tx = self.pool.begin().await?;
                 let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM article_events")
