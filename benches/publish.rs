@@ -32,12 +32,14 @@ fn story(i: usize, now: i64) -> warta::store::NewArticle {
             slug: "nasional".into(),
             name: "Nasional".into(),
             description: String::new(),
+            parent: None,
         },
         credits: vec![(
             Contributor {
                 slug: "rina".into(),
                 name: "Rina".into(),
                 bio: String::new(),
+                photo: None,
             },
             Role::Writer,
         )],

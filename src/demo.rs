@@ -490,6 +490,7 @@ pub mod synthetic {
                     .unwrap_or_default()
             },
             description: String::new(),
+            parent: None,
         })
         .collect();
         let writers: Vec<Contributor> = (1..=40)
@@ -497,6 +498,7 @@ pub mod synthetic {
                 slug: format!("penulis-sintetis-{i}"),
                 name: format!("Penulis Sintetis {i}"),
                 bio: String::new(),
+                photo: None,
             })
             .collect();
         let mut r = Rng(0x9e37_79b9_7f4a_7c15);

@@ -215,6 +215,7 @@ impl Desk<'_> {
                 slug: doc.section.slug.clone(),
                 name: doc.section.name.clone().unwrap_or_default(),
                 description: String::new(),
+                parent: None,
             },
             credits: doc
                 .contributors
@@ -225,6 +226,7 @@ impl Desk<'_> {
                             slug: c.slug.clone().unwrap_or_else(|| slug::slugify(&c.name, 60)),
                             name: c.name.clone(),
                             bio: String::new(),
+                            photo: None,
                         },
                         c.role,
                     )
@@ -644,4 +646,101 @@ impl Desk<'_> {
 
 fn illegal(e: crate::domain::newsroom::IllegalMove) -> AppError {
     AppError::Invalid(vec![FieldError::new("status", e.to_string())])
+}
+
+impl Desk<'_> {
+    /// Add or change a section. Sections nest one level, as portals do
+    /// (Regional > Jawa Timur): a parent is a top-level section, and a
+    /// section with children stays top-level.
+    pub async fn save_section(&self, who: &Principal, mut s: Section) -> Result<(), AppError> {
+        who.require(Action::ManageTaxonomy, None)?;
+        s.slug = s.slug.trim().to_string();
+        s.name = s.name.trim().to_string();
+        s.parent = s
+            .parent
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty());
+        let mut errs = Vec::new();
+        if !slug::is_valid(&s.slug) {
+            errs.push(FieldError::new(
+                "slug",
+                "lowercase letters, digits and single hyphens only",
+            ));
+        } else if slug::RESERVED.contains(&s.slug.as_str()) {
+            errs.push(FieldError::new(
+                "slug",
+                "this address is used by the site itself",
+            ));
+        }
+        if s.name.is_empty() {
+            errs.push(FieldError::new("name", "a section needs a name"));
+        }
+        let all = self.store.sections().await?;
+        if let Some(p) = &s.parent {
+            match all.iter().find(|x| &x.slug == p) {
+                None => errs.push(FieldError::new("parent", format!("no section {p:?}"))),
+                Some(_) if p == &s.slug => errs.push(FieldError::new(
+                    "parent",
+                    "a section cannot sit under itself",
+                )),
+                Some(x) if x.parent.is_some() => {
+                    errs.push(FieldError::new("parent", "sections nest one level only"))
+                }
+                Some(_)
+                    if all
+                        .iter()
+                        .any(|x| x.parent.as_deref() == Some(s.slug.as_str())) =>
+                {
+                    errs.push(FieldError::new(
+                        "parent",
+                        "this section has sections under it",
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        invalid(errs)?;
+        Ok(self.store.save_section(&s, &who.actor(), self.now).await?)
+    }
+
+    pub async fn save_contributor(
+        &self,
+        who: &Principal,
+        mut c: Contributor,
+    ) -> Result<(), AppError> {
+        who.require(Action::ManageTaxonomy, None)?;
+        c.slug = c.slug.trim().to_string();
+        c.name = c.name.trim().to_string();
+        c.bio = c.bio.trim().to_string();
+        c.photo = c
+            .photo
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty());
+        let mut errs = Vec::new();
+        if c.slug.is_empty() {
+            c.slug = slug::slugify(&c.name, 60);
+        }
+        if !slug::is_valid(&c.slug) {
+            errs.push(FieldError::new(
+                "slug",
+                "lowercase letters, digits and single hyphens only",
+            ));
+        }
+        if c.name.is_empty() {
+            errs.push(FieldError::new("name", "a contributor needs a name"));
+        }
+        if let Some(p) = &c.photo
+            && !(p.starts_with('/') && !p.starts_with("//") || p.starts_with("https://"))
+        {
+            errs.push(FieldError::new(
+                "photo",
+                "an address on this site or https://",
+            ));
+        }
+        invalid(errs)?;
+        Ok(self
+            .store
+            .save_contributor(&c, &who.actor(), self.now)
+            .await?)
+    }
 }

@@ -441,3 +441,119 @@ async fn scheduled_stories_appear_at_their_time_exactly_once() {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].detail, "scheduled -> published");
 }
+
+#[tokio::test]
+async fn sections_nest_one_level_and_contributors_have_profiles() {
+    let site = demo_site().await;
+    let t = token(
+        &site,
+        "tax",
+        &["taxonomy:write", "articles:write", "articles:publish"],
+    )
+    .await;
+    let weak = token(&site, "weak", &["articles:write"]).await;
+    let jatim = json!({"slug": "jawa-timur", "name": "Jawa Timur", "parent": "regional"});
+    let p = call(
+        &site,
+        "POST",
+        "/api/v1/admin/sections",
+        &weak,
+        Some(jatim.clone()),
+        &[],
+    )
+    .await;
+    assert_eq!(p.status, 403);
+    let p = call(
+        &site,
+        "POST",
+        "/api/v1/admin/sections",
+        &t,
+        Some(jatim),
+        &[],
+    )
+    .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert_eq!(p.json()["parent"], "regional");
+    for (body, field) in [
+        (
+            json!({"slug": "surabaya", "name": "Surabaya", "parent": "jawa-timur"}),
+            "parent",
+        ),
+        (json!({"slug": "admin", "name": "Admin"}), "slug"),
+        (
+            json!({"slug": "x", "name": "X", "parent": "tidak-ada"}),
+            "parent",
+        ),
+        (
+            json!({"slug": "regional", "name": "Regional", "parent": "nasional"}),
+            "parent",
+        ),
+    ] {
+        let p = call(
+            &site,
+            "POST",
+            "/api/v1/admin/sections",
+            &t,
+            Some(body.clone()),
+            &[],
+        )
+        .await;
+        assert_eq!(p.status, 422, "{body}: {}", p.body);
+        assert_eq!(p.json()["error"]["fields"][0]["field"], field, "{body}");
+    }
+    let p = call(
+        &site,
+        "POST",
+        "/api/v1/admin/contributors",
+        &t,
+        Some(json!({"name": "Dimas Pratama", "bio": "Wartawan daerah di Surabaya.", "photo": "/static/logo.svg"})),
+        &[],
+    )
+    .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert_eq!(p.json()["slug"], "dimas-pratama");
+    let p = call(
+        &site,
+        "POST",
+        "/api/v1/admin/articles",
+        &t,
+        Some(json!({
+            "title": "Jembatan Baru Dibuka di Surabaya",
+            "section": "jawa-timur",
+            "status": "published",
+            "contributors": [{"slug": "dimas-pratama", "role": "writer"}],
+            "body": [{"type": "paragraph", "text": "Warga menyambut jembatan baru."}]
+        })),
+        &[],
+    )
+    .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert_eq!(
+        p.json()["contributors"][0]["name"],
+        "Dimas Pratama",
+        "named by slug alone"
+    );
+    let child = site.get("/jawa-timur").await;
+    assert_eq!(child.status, 200);
+    assert!(
+        child.body.contains("class=\"breadcrumb\"") && child.body.contains("href=\"/regional\"")
+    );
+    let parent = site.get("/regional").await;
+    assert!(
+        parent.body.contains("Jembatan Baru Dibuka di Surabaya"),
+        "a parent lists its children's stories"
+    );
+    assert!(parent.body.contains("href=\"/jawa-timur\""));
+    let home = site.get("/").await;
+    let nav = &home.body[home.body.find("class=\"nav\"").unwrap()..];
+    let nav = &nav[..nav.find("</ul>").unwrap()];
+    assert!(
+        !nav.contains("Jawa Timur"),
+        "the top navigation shows top-level sections"
+    );
+    let author = site.get("/author/dimas-pratama").await;
+    assert!(
+        author.body.contains("Wartawan daerah di Surabaya.")
+            && author.body.contains("class=\"author-photo\"")
+    );
+}

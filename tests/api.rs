@@ -183,12 +183,14 @@ async fn author_text_is_escaped_never_run() {
                 slug: "nasional".into(),
                 name: "Nasional".into(),
                 description: String::new(),
+                parent: None,
             },
             credits: vec![(
                 Contributor {
                     slug: "x".into(),
                     name: format!("Nama {evil}"),
                     bio: String::new(),
+                    photo: None,
                 },
                 Role::Writer,
             )],

@@ -113,16 +113,17 @@ async fn role_matrix_over_back_office_routes() {
     let publish_uri = format!("/admin/stories/{id}");
     let rev = story.revision.to_string();
 
-    // who, GET /admin, GET new, GET audit, GET staff, GET moderation, publish the submitted story
+    // who: GET /admin, new story, audit log, staff, moderation, sections and
+    // contributors, media library, two-step settings; publish the submitted story
     #[rustfmt::skip]
-    let matrix: &[(&str, [u16; 6])] = &[
-        ("",                            [401, 401, 401, 401, 401, 401]),
-        ("pembaca@example.com",         [403, 403, 403, 403, 403, 403]),
-        ("kontributor@example.com",     [200, 200, 403, 403, 403, 403]),
-        ("penulis@example.com",         [200, 200, 403, 403, 403, 403]),
-        ("editor-ekonomi@example.com",  [200, 200, 403, 403, 200, 403]),
-        ("editor@example.com",          [200, 200, 403, 403, 200, 303]),
-        ("admin@example.com",           [200, 200, 200, 200, 200, 303]),
+    let matrix: &[(&str, [u16; 9])] = &[
+        ("",                            [401, 401, 401, 401, 401, 401, 401, 401, 401]),
+        ("pembaca@example.com",         [403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("kontributor@example.com",     [200, 200, 403, 403, 403, 403, 200, 200, 403]),
+        ("penulis@example.com",         [200, 200, 403, 403, 403, 403, 200, 200, 403]),
+        ("editor-ekonomi@example.com",  [200, 200, 403, 403, 200, 200, 200, 200, 403]),
+        ("editor@example.com",          [200, 200, 403, 403, 200, 200, 200, 200, 303]),
+        ("admin@example.com",           [200, 200, 200, 200, 200, 200, 200, 200, 303]),
     ];
     for (who, expect) in matrix {
         let mut c = if who.is_empty() {
@@ -137,6 +138,9 @@ async fn role_matrix_over_back_office_routes() {
             "/admin/audit",
             "/admin/staff",
             "/moderation",
+            "/admin/taxonomy",
+            "/admin/media",
+            "/admin/security",
         ] {
             got.push(c.get(uri).await.status.as_u16());
         }

@@ -502,12 +502,14 @@ async fn members_only_stories_show_a_preview_to_everyone_else() {
                 slug: "nasional".into(),
                 name: "Nasional".into(),
                 description: String::new(),
+                parent: None,
             },
             credits: vec![(
                 Contributor {
                     slug: "rina".into(),
                     name: "Rina".into(),
                     bio: String::new(),
+                    photo: None,
                 },
                 Role::Writer,
             )],

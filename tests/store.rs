@@ -23,7 +23,7 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Backend>, Option<PgDatabase>)>
     let mut out = vec![("sqlite", sqlite, None), ("postgres", pg, Some(db))];
     for (_, s, _) in &mut out {
         let applied = s.migrate().await.unwrap();
-        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
         assert!(s.migrate().await.unwrap().is_empty(), "migrations run once");
     }
     out
@@ -39,6 +39,7 @@ fn article(slug: &str, headline: &str, at: i64) -> NewArticle {
             slug: "nasional".into(),
             name: "Nasional".into(),
             description: String::new(),
+            parent: None,
         },
         credits: vec![
             (
@@ -46,6 +47,7 @@ fn article(slug: &str, headline: &str, at: i64) -> NewArticle {
                     slug: "rina".into(),
                     name: "Rina".into(),
                     bio: String::new(),
+                    photo: None,
                 },
                 Role::Writer,
             ),
@@ -54,6 +56,7 @@ fn article(slug: &str, headline: &str, at: i64) -> NewArticle {
                     slug: "budi".into(),
                     name: "Budi".into(),
                     bio: String::new(),
+                    photo: None,
                 },
                 Role::Editor,
             ),

@@ -152,14 +152,20 @@ pub struct Section {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The section this one sits under (one level: Regional > Jawa Timur).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contributor {
+    #[serde(default)]
     pub slug: String,
     pub name: String,
     #[serde(default)]
     pub bio: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
 }
 
 /// A contributor as credited on one article.
@@ -367,6 +373,7 @@ mod tests {
                 slug: "s".into(),
                 name: "S".into(),
                 description: String::new(),
+                parent: None,
             },
             published_at: 0,
         };

@@ -397,3 +397,81 @@ pub async fn add_correction(
     app.cache.invalidate();
     Ok(with_etag(StatusCode::OK, &app, &saved))
 }
+
+fn taxonomy_reader(who: &Principal) -> Result<(), AppError> {
+    match who {
+        Principal::Token { scopes, .. } if !scopes.0.is_empty() => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+pub async fn sections(
+    State(app): State<AppState>,
+    TokenPrincipal(who): TokenPrincipal,
+) -> Result<Json<Value>, ApiError> {
+    taxonomy_reader(&who)?;
+    Ok(Json(json!({ "sections": app.store.sections().await? })))
+}
+
+/// Add or change a section by slug: `{"slug", "name", "description", "parent"}`.
+pub async fn save_section(
+    State(app): State<AppState>,
+    TokenPrincipal(who): TokenPrincipal,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let s: crate::domain::Section =
+        serde_path_to_error::deserialize(body_json(body)?).map_err(|e| {
+            AppError::Invalid(vec![FieldError::new(
+                e.path().to_string(),
+                e.into_inner().to_string(),
+            )])
+        })?;
+    let slug = s.slug.clone();
+    desk(&app).save_section(&who, s).await?;
+    app.cache.invalidate();
+    let saved = app
+        .store
+        .section(slug.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::OK, Json(json!(saved))).into_response())
+}
+
+pub async fn contributors(
+    State(app): State<AppState>,
+    TokenPrincipal(who): TokenPrincipal,
+) -> Result<Json<Value>, ApiError> {
+    taxonomy_reader(&who)?;
+    Ok(Json(
+        json!({ "contributors": app.backend.contributors().await? }),
+    ))
+}
+
+/// Add or change a contributor profile: `{"slug", "name", "bio", "photo"}`.
+pub async fn save_contributor(
+    State(app): State<AppState>,
+    TokenPrincipal(who): TokenPrincipal,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let c: crate::domain::Contributor = serde_path_to_error::deserialize(body_json(body)?)
+        .map_err(|e| {
+            AppError::Invalid(vec![FieldError::new(
+                e.path().to_string(),
+                e.into_inner().to_string(),
+            )])
+        })?;
+    let name = c.name.clone();
+    let slug = if c.slug.trim().is_empty() {
+        crate::domain::slug::slugify(&name, 60)
+    } else {
+        c.slug.trim().to_string()
+    };
+    desk(&app).save_contributor(&who, c).await?;
+    app.cache.invalidate();
+    let saved = app
+        .store
+        .contributor(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::OK, Json(json!(saved))).into_response())
+}

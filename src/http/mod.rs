@@ -142,6 +142,10 @@ pub fn router(app: AppState) -> Router {
         .route("/admin/search-articles", get(backoffice::search_articles))
         .route("/admin/audit", get(backoffice::audit))
         .route(
+            "/admin/taxonomy",
+            get(backoffice::taxonomy_page).post(backoffice::taxonomy_save),
+        )
+        .route(
             "/admin/media",
             get(backoffice::media_library)
                 .post(backoffice::media_upload)
@@ -183,6 +187,14 @@ pub fn router(app: AppState) -> Router {
         .route(
             "/api/v1/admin/articles/{slug}",
             get(admin_api::get_one).patch(admin_api::patch),
+        )
+        .route(
+            "/api/v1/admin/sections",
+            get(admin_api::sections).post(admin_api::save_section),
+        )
+        .route(
+            "/api/v1/admin/contributors",
+            get(admin_api::contributors).post(admin_api::save_contributor),
         )
         .route(
             "/api/v1/admin/media",

@@ -142,10 +142,21 @@ pub async fn section(
     };
     let n = list_page(&params)?;
     let per = app.cfg.articles_per_page;
+    let all = app.store.sections().await?;
+    let children: Vec<_> = all
+        .iter()
+        .filter(|s| s.parent.as_deref() == Some(section.slug.as_str()))
+        .cloned()
+        .collect();
+    let parent = section
+        .parent
+        .as_ref()
+        .and_then(|p| all.iter().find(|s| &s.slug == p).cloned());
     let listing = app
         .store
         .articles(&ArticleQuery {
             section: Some(section.slug.clone()),
+            with_children: !children.is_empty(),
             limit: per,
             offset: (n as i64 - 1) * per,
             now: app.clock.now(),
@@ -167,7 +178,7 @@ pub async fn section(
         &app,
         &uri,
         "section.html",
-        crate::view! { site => &c, t => &*c.t, section, title, items, pager, canonical, page => n },
+        crate::view! { site => &c, t => &*c.t, section, parent, children, title, items, pager, canonical, page => n },
     )
 }
 

@@ -156,6 +156,7 @@ pub async fn import_page_text(
                     slug: slug::slugify(&name, 60),
                     name,
                     bio: String::new(),
+                    photo: None,
                 },
                 role,
             )
@@ -187,6 +188,7 @@ pub async fn import_page_text(
             slug: section_slug.to_string(),
             name: title_case(section_slug),
             description: String::new(),
+            parent: None,
         });
     let section_path = section.slug.clone();
     let article = NewArticle {

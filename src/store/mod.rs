@@ -106,6 +106,8 @@ pub struct Counts {
 #[derive(Debug, Clone, Default)]
 pub struct ArticleQuery {
     pub section: Option<String>,
+    /// With `section`: also the sections under it.
+    pub with_children: bool,
     pub contributor: Option<String>,
     pub exclude_id: Option<i64>,
     pub limit: i64,

@@ -262,6 +262,19 @@ pub trait NewsroomStore: Send + Sync {
     /// Newest first; `text` matches alt text, caption or credit.
     async fn media_list(&self, text: Option<&str>, limit: i64) -> Result<Vec<MediaItem>>;
 
+    /// Add or change a section (by slug) under `parent` (one level deep;
+    /// checked by the caller), with the audit entry.
+    async fn save_section(&self, s: &crate::domain::Section, actor: &Actor, now: i64)
+    -> Result<()>;
+    /// Add or change a contributor's profile (by slug), with the audit entry.
+    async fn save_contributor(
+        &self,
+        c: &crate::domain::Contributor,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<()>;
+    async fn contributors(&self) -> Result<Vec<crate::domain::Contributor>>;
+
     /// The staff member's two-factor state: (secret, pending secret).
     async fn staff_totp(&self, reader_id: i64) -> Result<(Option<String>, Option<String>)>;
     async fn set_totp_pending(&self, reader_id: i64, secret: Option<&str>) -> Result<()>;

@@ -43,6 +43,8 @@ macro_rules! sql_store {
                 slug: row.get("s_slug"),
                 name: row.get("s_name"),
                 description: row.get("s_description"),
+                // Only the section queries ask for the parent.
+                parent: row.try_get("s_parent").ok().flatten(),
             }
         }
 
@@ -329,9 +331,16 @@ macro_rules! sql_store {
                 let mut n = 1;
                 if q.section.is_some() {
                     n += 1;
-                    filter.push_str(&format!(
-                        " AND a.section_id = (SELECT id FROM sections WHERE slug = ${n})"
-                    ));
+                    // A parent section lists its children's stories too; a
+                    // leaf keeps the equality the index walk needs.
+                    filter.push_str(&if q.with_children {
+                        format!(
+                            " AND a.section_id IN (SELECT id FROM sections WHERE slug = ${n} \
+                             OR parent_id = (SELECT id FROM sections WHERE slug = ${n}))"
+                        )
+                    } else {
+                        format!(" AND a.section_id = (SELECT id FROM sections WHERE slug = ${n})")
+                    });
                 }
                 if q.contributor.is_some() {
                     n += 1;
@@ -428,8 +437,8 @@ macro_rules! sql_store {
 
             async fn sections(&self) -> Result<Vec<Section>> {
                 let rows = sqlx::query(
-                    "SELECT slug AS s_slug, name AS s_name, description AS s_description \
-                     FROM sections ORDER BY position, name",
+                    "SELECT s.slug AS s_slug, s.name AS s_name, s.description AS s_description, p.slug AS s_parent \
+                     FROM sections s LEFT JOIN sections p ON p.id = s.parent_id ORDER BY s.position, s.name",
                 )
                 .fetch_all(&self.pool)
                 .await?;
@@ -438,8 +447,8 @@ macro_rules! sql_store {
 
             async fn section(&self, slug: &str) -> Result<Option<Section>> {
                 let row = sqlx::query(
-                    "SELECT slug AS s_slug, name AS s_name, description AS s_description \
-                     FROM sections WHERE slug = $1",
+                    "SELECT s.slug AS s_slug, s.name AS s_name, s.description AS s_description, p.slug AS s_parent \
+                     FROM sections s LEFT JOIN sections p ON p.id = s.parent_id WHERE s.slug = $1",
                 )
                 .bind(slug)
                 .fetch_optional(&self.pool)
@@ -448,7 +457,7 @@ macro_rules! sql_store {
             }
 
             async fn contributor(&self, slug: &str) -> Result<Option<Contributor>> {
-                let row = sqlx::query("SELECT slug, name, bio FROM contributors WHERE slug = $1")
+                let row = sqlx::query("SELECT slug, name, bio, photo FROM contributors WHERE slug = $1")
                     .bind(slug)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -456,6 +465,7 @@ macro_rules! sql_store {
                     slug: r.get("slug"),
                     name: r.get("name"),
                     bio: r.get("bio"),
+                    photo: r.get("photo"),
                 }))
             }
 

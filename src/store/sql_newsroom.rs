@@ -799,6 +799,66 @@ macro_rules! sql_newsroom {
                 rows.iter().map(media_of).collect()
             }
 
+            async fn save_section(&self, sec: &$crate::domain::Section, actor: &Actor, now: i64) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let parent: Option<i64> = match &sec.parent {
+                    Some(p) => Some(
+                        sqlx::query_scalar("SELECT id FROM sections WHERE slug = $1")
+                            .bind(p)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .ok_or_else(|| StoreError::Missing(format!("section {p}")))?,
+                    ),
+                    None => None,
+                };
+                sqlx::query(
+                    "INSERT INTO sections (slug, name, description, parent_id, position) \
+                     VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections)) \
+                     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, \
+                     parent_id = excluded.parent_id",
+                )
+                .bind(&sec.slug)
+                .bind(&sec.name)
+                .bind(&sec.description)
+                .bind(parent)
+                .execute(&mut *tx)
+                .await?;
+                audit_tx(&mut tx, actor, "section.save", &format!("section:{}", sec.slug), &sec.name, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn save_contributor(&self, c: &$crate::domain::Contributor, actor: &Actor, now: i64) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO contributors (slug, name, bio, photo) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, bio = excluded.bio, photo = excluded.photo",
+                )
+                .bind(&c.slug)
+                .bind(&c.name)
+                .bind(&c.bio)
+                .bind(&c.photo)
+                .execute(&mut *tx)
+                .await?;
+                audit_tx(&mut tx, actor, "contributor.save", &format!("contributor:{}", c.slug), &c.name, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn contributors(&self) -> Result<Vec<$crate::domain::Contributor>> {
+                Ok(sqlx::query("SELECT slug, name, bio, photo FROM contributors ORDER BY name")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| $crate::domain::Contributor {
+                        slug: r.get("slug"),
+                        name: r.get("name"),
+                        bio: r.get("bio"),
+                        photo: r.get("photo"),
+                    })
+                    .collect())
+            }
+
             async fn staff_totp(&self, reader_id: i64) -> Result<(Option<String>, Option<String>)> {
                 let row = sqlx::query("SELECT totp_secret, totp_pending FROM staff WHERE reader_id = $1")
                     .bind(reader_id)

@@ -428,12 +428,14 @@ pub fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
             slug: "nasional".into(),
             name: "Nasional".into(),
             description: String::new(),
+            parent: None,
         },
         credits: vec![(
             Contributor {
                 slug: "rina".into(),
                 name: "Rina".into(),
                 bio: String::new(),
+                photo: None,
             },
             Role::Writer,
         )],
