@@ -357,3 +357,69 @@ async fn postgresql_backup_and_restore_through_pg_dump() {
         .unwrap();
     }
 }
+
+/// SIGTERM lets a request that is in flight finish, refuses new
+/// connections, and exits cleanly.
+#[test]
+fn sigterm_finishes_requests_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("warta.toml");
+    std::fs::write(&config, "").unwrap();
+    let port = free_port();
+    let mut server = serve(data.to_str().unwrap(), config.to_str().unwrap(), port);
+
+    // A sign-in request whose body is still on its way when the signal comes.
+    let body = r#"{"email":"tidak@ada.id","password":"salah-sekali"}"#;
+    let (first, rest) = body.split_at(10);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "POST /api/v1/members/session HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        server.0.try_wait().unwrap().is_none(),
+        "still running while a request is in flight"
+    );
+    assert!(
+        request(port, "GET", "/healthz", &[], "").is_none(),
+        "no new requests once shutting down"
+    );
+    s.write_all(rest.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(
+        out.starts_with("HTTP/1.1 401"),
+        "the request in flight was answered: {out}"
+    );
+    assert!(
+        out.contains("wrong e-mail or password"),
+        "and answered in full: {out}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(st) = server.0.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "did not exit after the last request"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+}
