@@ -751,3 +751,59 @@ async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
     assert!(hrefs.iter().any(|h| h.ends_with(&second)), "{hrefs:?}");
     b.close().await;
 }
+
+/// Typed text survives a lost page: the editor keeps a copy in the browser
+/// and offers it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_never_loses_typed_text() {
+    use warta::domain::newsroom::StaffRole;
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    make_staff(
+        &b._site,
+        "rina@redaksi.id",
+        "Rina Wulandari",
+        StaffRole::Writer,
+    )
+    .await;
+    log_in(&b, "rina@redaksi.id", "kata-sandi-redaksi").await;
+    c.goto(&format!("{}/admin/stories/new", b.base))
+        .await
+        .unwrap();
+    fill(c, "#title", "Naskah yang Belum Disimpan").await;
+    fill(
+        c,
+        "#body",
+        "Paragraf pertama yang diketik sebelum koneksi putus.",
+    )
+    .await;
+    // The page goes away without a save (a crash, a closed tab, a lost network).
+    c.goto(&format!("{}/admin/stories/new", b.base))
+        .await
+        .unwrap();
+    wait_displayed(c, "[data-restore-local]", true).await;
+    click(c, "[data-restore-local]").await;
+    let title = c
+        .find(Locator::Css("#title"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    let body = c
+        .find(Locator::Css("#body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(title.as_deref(), Some("Naskah yang Belum Disimpan"));
+    assert_eq!(
+        body.as_deref(),
+        Some("Paragraf pertama yang diketik sebelum koneksi putus.")
+    );
+    b.close().await;
+}
