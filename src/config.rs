@@ -55,6 +55,10 @@ pub struct Config {
     pub page_cache: bool,
     /// URLs told when an article is published, updated or unpublished.
     pub webhooks: Vec<Webhook>,
+    /// How long a node remembers who a session cookie belongs to (ms; 0:
+    /// ask the database every time). Bounds how late a change made
+    /// elsewhere (a revoked session, a new membership) is seen.
+    pub reader_cache_ms: u64,
 }
 
 /// One webhook: where to send, the HMAC secret, and which events
@@ -201,6 +205,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             page_cache: true,
             webhooks: Vec::new(),
+            reader_cache_ms: 1000,
         }
     }
 }

@@ -40,6 +40,9 @@ pub fn build_app(
         mailer,
         limits: crate::http::auth::Limits::from_config(&cfg_copy),
         cache: crate::http::cache::PageCache::new(page_cache),
+        reader_cache: crate::http::reader_cache::ReaderCache::new(
+            std::time::Duration::from_millis(cfg_copy.reader_cache_ms),
+        ),
         csp: crate::http::content_security_policy(&cfg_copy),
     });
     // Changes announced by the database empty this node's page cache at once.

@@ -68,6 +68,21 @@ async fn two_nodes_act_as_one(a: TestSite, b: TestSite, label: &str) {
     let mut on_b = Client::new(&b);
     on_b.cookies = cookies;
     assert_eq!(on_b.get("/account").await.status, 200, "{label}");
+    // Signed out on A: B, which remembers readers for a second, follows
+    // within that second.
+    c.post("/logout", &[]).await;
+    let start = std::time::Instant::now();
+    while on_b.get("/account").await.status == 200 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_millis(1500),
+            "{label}: node B still honours a revoked session"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    println!(
+        "{label}: session revoked on A refused by B after {} ms",
+        start.elapsed().as_millis()
+    );
     // Password guessing is limited across the site, not per node.
     let mut guess_a = Client::new(&a);
     let mut guess_b = Client::new(&b);

@@ -75,10 +75,22 @@ pub async fn viewer(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppEr
     };
     let hash = token_hash(&token);
     let now = app.clock.now();
+    if let Some(known) = app.reader_cache.session(&hash, now) {
+        return Ok(match known {
+            Some((account, memberships)) => viewer_from(app, account, Some(hash), memberships),
+            None => Viewer::anonymous(),
+        });
+    }
     let Some(account) = app.readers.session_account(&hash, now).await? else {
+        app.reader_cache.put_session(&hash, None, now);
         return Ok(Viewer::anonymous());
     };
-    viewer_of(app, account, Some(hash)).await
+    let v = viewer_of(app, account, Some(hash.clone())).await?;
+    if let Some(a) = &v.account {
+        app.reader_cache
+            .put_session(&hash, Some((a.clone(), v.memberships.clone())), now);
+    }
+    Ok(v)
 }
 
 /// The viewer for an account already looked up: its memberships decide
@@ -89,6 +101,16 @@ pub async fn viewer_of(
     session_hash: Option<String>,
 ) -> Result<Viewer, AppError> {
     let memberships = app.readers.memberships(account.id).await?;
+    Ok(viewer_from(app, account, session_hash, memberships))
+}
+
+/// The viewer for an account and its memberships, as of the app's clock.
+fn viewer_from(
+    app: &AppState,
+    account: Account,
+    session_hash: Option<String>,
+    memberships: Vec<Membership>,
+) -> Viewer {
     let state = reader_state(
         AccountFacts {
             verified: account.verified,
@@ -97,7 +119,7 @@ pub async fn viewer_of(
         &memberships,
         app.clock.now(),
     );
-    Ok(Viewer {
+    Viewer {
         reader: Reader {
             state,
             comment_banned: account.comment_banned,
@@ -105,7 +127,7 @@ pub async fn viewer_of(
         account: Some(account),
         session_hash,
         memberships,
-    })
+    }
 }
 
 /// Start a session for `reader_id`: a fresh random id every time (so a

@@ -265,7 +265,14 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
             return private_if(true, next.run(req).await);
         };
         if let Some(slug) = article_slug(req.uri().path()) {
-            match app.readers.has_commented(acct.id, slug).await {
+            let now = app.clock.now();
+            let commented = match app.reader_cache.commented(acct.id, slug, now) {
+                Some(known) => Ok(known),
+                None => app.readers.has_commented(acct.id, slug).await.inspect(|c| {
+                    app.reader_cache.put_commented(acct.id, slug, *c, now);
+                }),
+            };
+            match commented {
                 Ok(false) => {}
                 _ => return private_if(true, next.run(req).await),
             }

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod comments;
 pub mod errors;
 pub mod members_api;
+pub mod reader_cache;
 pub mod site;
 pub mod story_form;
 pub mod two_factor;
@@ -65,6 +66,8 @@ pub struct App {
     pub mailer: crate::mail::Mailer,
     pub limits: auth::Limits,
     pub cache: cache::PageCache,
+    /// Who session cookies belong to, remembered briefly.
+    pub reader_cache: reader_cache::ReaderCache,
     /// The Content-Security-Policy, built once from the settings.
     pub csp: HeaderValue,
 }
@@ -215,6 +218,10 @@ pub fn router(app: AppState) -> Router {
         .merge(site)
         .layer(middleware::from_fn_with_state(
             app.clone(),
+            forget_readers_after_writes,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
             auth::csrf_cookie,
         ))
         .layer(middleware::from_fn_with_state(
@@ -226,6 +233,26 @@ pub fn router(app: AppState) -> Router {
             security_headers,
         ))
         .with_state(app)
+}
+
+/// Any write may change what a reader is (a sign-in, a membership, a
+/// comment): this node's memory of readers is dropped after it.
+async fn forget_readers_after_writes(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    // Two GET links change an account too: the verification and the
+    // e-mail change confirmation mailed to the reader.
+    let write = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    ) || matches!(req.uri().path(), "/verify" | "/account/email/confirm");
+    let res = next.run(req).await;
+    if write {
+        app.reader_cache.clear();
+    }
+    res
 }
 
 async fn healthz() -> &'static str {
