@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Page, demo_site, demo_site_with};
+use common::{Client, Page, demo_site, demo_site_with};
 use warta::config::Config;
 
 #[tokio::test]
@@ -418,6 +418,18 @@ async fn static_assets_are_hashed_and_cached_forever() {
     );
     assert!(p.header("content-type").starts_with("text/css"));
     assert_eq!(site.get("/static/nope.css").await.status, 404);
+    // Compressed once, chosen per request.
+    let plain = p.body.clone();
+    let br = Client::new(&site)
+        .send("GET", css, None, &[("accept-encoding", "gzip, br")])
+        .await;
+    assert_eq!(br.header("content-encoding"), "br");
+    assert_eq!(br.header("vary"), "Accept-Encoding");
+    let gz = Client::new(&site)
+        .send("GET", css, None, &[("accept-encoding", "gzip")])
+        .await;
+    assert_eq!(gz.header("content-encoding"), "gzip");
+    assert_ne!(gz.body, plain, "the gzip form is sent, not the plain one");
 }
 
 #[tokio::test]

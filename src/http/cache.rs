@@ -142,13 +142,14 @@ fn brotli(bytes: &[u8]) -> Bytes {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub enum Encoding {
     Brotli,
     Gzip,
     Identity,
 }
 
-fn accepted(h: &HeaderMap) -> Encoding {
+/// The best encoding the client takes: brotli, then gzip.
+pub fn accepted(h: &HeaderMap) -> Encoding {
     let a = h
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())

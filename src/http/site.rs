@@ -340,7 +340,12 @@ pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-pub async fn static_file(State(app): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn static_file(
+    State(app): State<AppState>,
+    Path(name): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use super::cache::{Encoding, accepted};
     let Some(asset) = app.views.assets.get(&name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -349,14 +354,28 @@ pub async fn static_file(State(app): State<AppState>, Path(name): Path<String>) 
     } else {
         "public, max-age=300"
     };
-    (
+    // Compressed once when the theme loaded; chosen per request.
+    let (body, encoding) = match accepted(&headers) {
+        Encoding::Brotli if asset.br.is_some() => (asset.br.clone(), Some("br")),
+        Encoding::Brotli | Encoding::Gzip if asset.gzip.is_some() => {
+            (asset.gzip.clone(), Some("gzip"))
+        }
+        _ => (None, None),
+    };
+    let mut res = (
         [
             (header::CONTENT_TYPE, asset.content_type),
             (header::CACHE_CONTROL, cache),
+            (header::VARY, "Accept-Encoding"),
         ],
-        asset.bytes.clone(),
+        body.unwrap_or_else(|| asset.bytes.clone()),
     )
-        .into_response()
+        .into_response();
+    if let Some(e) = encoding {
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+    }
+    res
 }
 
 /// Files under `<data>/media`: uploaded and generated images. SVGs are sent

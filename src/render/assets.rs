@@ -11,6 +11,32 @@ pub struct Asset {
     pub content_type: &'static str,
     /// Whether the name carries the content hash (and may be cached forever).
     pub immutable: bool,
+    /// Text assets compressed once at start (brotli, gzip), when smaller.
+    pub br: Option<Vec<u8>>,
+    pub gzip: Option<Vec<u8>>,
+}
+
+fn compressible(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || content_type.starts_with("image/svg")
+        || content_type.starts_with("application/json")
+}
+
+/// Brotli and gzip forms of `bytes`, each kept only when it saves space.
+fn precompress(bytes: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    use std::io::Write;
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    let br = brotli::BrotliCompress(&mut &bytes[..], &mut br, &params)
+        .ok()
+        .map(|_| br);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gz = gz.write_all(bytes).ok().and_then(|_| gz.finish().ok());
+    let smaller = |v: Option<Vec<u8>>| v.filter(|c| c.len() < bytes.len());
+    (smaller(br), smaller(gz))
 }
 
 pub struct Assets {
@@ -29,12 +55,19 @@ impl Assets {
             let bytes = bytes.into_owned();
             let hashed = hashed_name(&name, &bytes);
             let ct = content_type(&name);
+            let (br, gzip) = if compressible(ct) {
+                precompress(&bytes)
+            } else {
+                (None, None)
+            };
             by_name.insert(
                 hashed.clone(),
                 Arc::new(Asset {
                     bytes: bytes.clone(),
                     content_type: ct,
                     immutable: true,
+                    br: br.clone(),
+                    gzip: gzip.clone(),
                 }),
             );
             by_name.insert(
@@ -43,6 +76,8 @@ impl Assets {
                     bytes,
                     content_type: ct,
                     immutable: false,
+                    br,
+                    gzip,
                 }),
             );
             urls.insert(name, format!("/static/{hashed}"));
