@@ -97,6 +97,9 @@ pub fn build_app(
 /// clock; this node's page cache is emptied when anything moved (other
 /// nodes hear of it from the database). Returns the slugs moved.
 pub async fn run_scheduled(app: &App) -> Vec<String> {
+    if let Err(e) = app.store.prune_comment_changes().await {
+        tracing::warn!(error = %e, "comment change log not pruned");
+    }
     let desk = crate::newsroom::Desk {
         store: &*app.backend,
         now: app.clock.now(),

@@ -219,3 +219,69 @@ async fn language_and_error_pages_are_not_mixed_up() {
     );
     assert_eq!(site.get("/tidak-ada").await.header("x-warta-cache"), "");
 }
+
+/// A comment changes one story's page: that page is rendered again, every
+/// other cached page stays (a busy comment section no longer empties the
+/// cache of the whole site).
+#[tokio::test]
+async fn a_comment_forgets_only_its_story() {
+    let site = demo_site().await;
+    let (s, paged) = site.paged_article().await;
+    let a = site.rich_article().await;
+    let one = format!(
+        "/{}/{}",
+        a["section"]["slug"].as_str().unwrap(),
+        a["slug"].as_str().unwrap()
+    );
+    let other = format!("/{s}/{paged}");
+    assert_ne!(one, other);
+    for p in ["/", one.as_str(), other.as_str()] {
+        site.get(p).await;
+        assert_eq!(site.get(p).await.header("x-warta-cache"), "hit", "{p}");
+    }
+    // Written straight to the store, as another node or process would.
+    let reader = add_reader(&site, "komentar@contoh.id", "rahasia-komentar", true).await;
+    let article = site
+        .app
+        .store
+        .article(a["slug"].as_str().unwrap(), NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    site.app
+        .readers
+        .add_comment(&warta::store::readers::NewReaderComment {
+            article_id: article.id,
+            parent_id: None,
+            reader_id: reader,
+            author: "Pembaca Setia".into(),
+            body: "Komentar dari simpul lain.".into(),
+            status: warta::store::readers::CommentStatus::Visible,
+            created_at: NOW,
+        })
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !site
+        .get(&one)
+        .await
+        .body
+        .contains("Komentar dari simpul lain.")
+    {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(1),
+            "the comment shows within a second"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        site.get(&other).await.header("x-warta-cache"),
+        "hit",
+        "another story stays cached"
+    );
+    assert_eq!(
+        site.get("/").await.header("x-warta-cache"),
+        "hit",
+        "the home page stays cached"
+    );
+}

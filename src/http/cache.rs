@@ -43,6 +43,8 @@ pub struct PageCache {
     pub enabled: bool,
     entries: RwLock<HashMap<String, std::sync::Arc<CachedPage>>>,
     version: AtomicI64,
+    /// The last comment change this node has seen.
+    comment_mark: AtomicI64,
     checked: RwLock<Instant>,
 }
 
@@ -52,6 +54,7 @@ impl PageCache {
             enabled,
             entries: RwLock::new(HashMap::new()),
             version: AtomicI64::new(i64::MIN),
+            comment_mark: AtomicI64::new(i64::MIN),
             checked: RwLock::new(Instant::now() - CHECK_EVERY * 2),
         }
     }
@@ -75,7 +78,24 @@ impl PageCache {
         *self.checked.write().expect("cache lock") = Instant::now() - CHECK_EVERY * 2;
     }
 
+    /// Look at the database on the next request (after this node changed
+    /// comments: `refresh` then forgets just that story's pages).
+    pub fn recheck(&self) {
+        *self.checked.write().expect("cache lock") = Instant::now() - CHECK_EVERY * 2;
+    }
+
+    /// Drop the pages of one story (its page in every language and for
+    /// every reader state, and its Content API answer).
+    pub fn forget_article(&self, slug: &str) {
+        self.entries.write().expect("cache lock").retain(|key, _| {
+            let path = key.splitn(3, '|').nth(2).unwrap_or("");
+            let path = path.split('?').next().unwrap_or("");
+            path.rsplit('/').next() != Some(slug)
+        });
+    }
+
     /// Read the content version if it is time; drop everything if it moved.
+    /// Comment changes drop only their stories' pages.
     async fn refresh(&self, app: &AppState) {
         if self.checked.read().expect("cache lock").elapsed() < CHECK_EVERY {
             return;
@@ -88,6 +108,16 @@ impl PageCache {
                 }
             }
             // Unsure whether content changed: do not serve from memory.
+            Err(_) => self.clear(),
+        }
+        let mark = self.comment_mark.load(Ordering::Acquire);
+        match app.store.comment_changes(mark).await {
+            Ok((last, slugs)) => {
+                for slug in &slugs {
+                    self.forget_article(slug);
+                }
+                self.comment_mark.store(last, Ordering::Release);
+            }
             Err(_) => self.clear(),
         }
     }

@@ -133,7 +133,7 @@ pub async fn post(
             created_at: now,
         })
         .await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     let to = if status == CommentStatus::Pending {
         format!(
             "{}?notice=comment_pending#komentar",
@@ -200,7 +200,7 @@ pub async fn edit(
             .await?;
     }
     // After both writes, so no page is cached in between.
-    app.cache.invalidate();
+    app.cache.recheck();
     back_to_article(&app, c.article_id).await
 }
 
@@ -216,7 +216,7 @@ pub async fn delete(
     app.readers
         .set_comment_status(id, CommentStatus::Deleted)
         .await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     back_to_article(&app, c.article_id).await
 }
 
@@ -328,7 +328,7 @@ pub async fn moderate(
         }
         _ => return Err(AppError::BadRequest("unknown action".into())),
     }
-    app.cache.invalidate();
+    app.cache.recheck();
     Ok(Redirect::to("/moderation").into_response())
 }
 

@@ -207,6 +207,12 @@ pub trait Store: Send + Sync {
     /// A number that changes whenever published content or comments change,
     /// from any process: the page cache's freshness check.
     async fn content_version(&self) -> Result<i64>;
+    /// Stories whose comments changed after change `after`, and the last
+    /// change's number (`after` when there is none): a node forgets just
+    /// those stories' pages.
+    async fn comment_changes(&self, after: i64) -> Result<(i64, Vec<String>)>;
+    /// Keep the comment change log short (the newest 10,000).
+    async fn prune_comment_changes(&self) -> Result<()>;
     /// Call `on_change` whenever any process changes content, as the
     /// database announces it (PostgreSQL LISTEN/NOTIFY; after a lost
     /// connection, once more on reconnect, since changes may have been

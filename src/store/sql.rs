@@ -554,6 +554,36 @@ macro_rules! sql_store {
                 .await?)
         }
 
+            async fn comment_changes(&self, after: i64) -> Result<(i64, Vec<String>)> {
+                if after == i64::MIN {
+                    // First look: where the log stands now (nothing to forget).
+                    let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM comment_changes")
+                        .fetch_one(&self.pool)
+                        .await?;
+                    return Ok((newest, Vec::new()));
+                }
+                let rows = sqlx::query(
+                    "SELECT id, article_slug FROM comment_changes WHERE id > $1 ORDER BY id LIMIT 1000",
+                )
+                .bind(after)
+                .fetch_all(&self.pool)
+                .await?;
+                let last = rows.last().map(|r| r.get::<i64, _>("id")).unwrap_or(after);
+                let mut slugs: Vec<String> = rows.iter().map(|r| r.get("article_slug")).collect();
+                slugs.sort();
+                slugs.dedup();
+                Ok((last, slugs))
+            }
+
+            async fn prune_comment_changes(&self) -> Result<()> {
+                sqlx::query(
+                    "DELETE FROM comment_changes WHERE id < (SELECT COALESCE(MAX(id), 0) - 10000 FROM comment_changes)",
+                )
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
         async fn listen_for_changes(&self, on_change: $crate::store::ChangeHook) -> Result<bool> {
             self.listen_impl(on_change).await
         }
