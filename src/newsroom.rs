@@ -318,6 +318,7 @@ impl Desk<'_> {
             detail: status.as_str().to_string(),
             new_revision: true,
             from: None,
+            adopting: false,
         };
         Ok(self.store.create_story(&write, live, self.now).await?)
     }
@@ -373,6 +374,7 @@ impl Desk<'_> {
             detail: "published article taken into the newsroom".into(),
             new_revision: true,
             from: None,
+            adopting: true,
         };
         match self.store.create_story(&write, Live::Keep, self.now).await {
             Ok(s) => Ok(Some(s)),
@@ -493,6 +495,7 @@ impl Desk<'_> {
             detail,
             new_revision: changed,
             from: Some(story.status),
+            adopting: false,
         };
         Ok(self
             .store

@@ -108,7 +108,7 @@ pub async fn run_scheduled(app: &App) -> Vec<String> {
         Ok(moved) => {
             if !moved.is_empty() {
                 tracing::info!(?moved, "scheduled changes made");
-                app.cache.invalidate();
+                app.cache.recheck();
             }
             moved
         }

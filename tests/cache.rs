@@ -285,3 +285,93 @@ async fn a_comment_forgets_only_its_story() {
         "the home page stays cached"
     );
 }
+
+/// A published story edited in place drops its own pages, the pages that
+/// show it (read-also, the latest list) and the lists; an unrelated old
+/// story's page stays cached.
+#[tokio::test]
+async fn an_edit_forgets_only_the_pages_that_show_the_story() {
+    let site = demo_site().await;
+    let token = format!("wt_{}", warta::domain::account::new_token());
+    site.app
+        .backend
+        .create_api_token(
+            "t",
+            &warta::domain::account::token_hash(&token),
+            &["articles:write".into(), "articles:publish".into()],
+            NOW,
+        )
+        .await
+        .unwrap();
+    // The oldest story: in no latest list. A second old story links to it.
+    let all = site.get("/api/v1/articles?limit=50").await.json();
+    let list = all["articles"].as_array().unwrap();
+    let oldest = list.last().unwrap();
+    let edited = oldest["slug"].as_str().unwrap().to_string();
+    let edited_url = format!("/{}/{edited}", oldest["section"]["slug"].as_str().unwrap());
+    let other = &list[list.len() - 2];
+    let other_url = format!(
+        "/{}/{}",
+        other["section"]["slug"].as_str().unwrap(),
+        other["slug"].as_str().unwrap()
+    );
+    let newest = &list[0];
+    let newest_url = format!(
+        "/{}/{}",
+        newest["section"]["slug"].as_str().unwrap(),
+        newest["slug"].as_str().unwrap()
+    );
+    let pages = [
+        edited_url.as_str(),
+        other_url.as_str(),
+        newest_url.as_str(),
+        "/",
+    ];
+    for p in pages {
+        site.get(p).await;
+        assert_eq!(site.get(p).await.header("x-warta-cache"), "hit", "{p}");
+    }
+    let auth = format!("Bearer {token}");
+    let p = Client::new(&site)
+        .send(
+            "PATCH",
+            &format!("/api/v1/admin/articles/{edited}"),
+            Some((
+                "application/json",
+                r#"{"subtitle": "Subjudul yang diperbaiki"}"#.to_string(),
+            )),
+            &[("authorization", auth.as_str()), ("if-match", "*")],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    let page = site.get(&edited_url).await;
+    assert!(
+        page.body.contains("Subjudul yang diperbaiki"),
+        "the edit shows at once"
+    );
+    assert_eq!(
+        site.get(&other_url).await.header("x-warta-cache"),
+        "hit",
+        "an unrelated story stays cached"
+    );
+    assert_eq!(site.get(&newest_url).await.header("x-warta-cache"), "hit");
+    assert_eq!(
+        site.get("/").await.header("x-warta-cache"),
+        "miss",
+        "lists are drawn again"
+    );
+    // A new story changes every latest list: everything goes.
+    let p = Client::new(&site)
+        .post_json(
+            "/api/v1/admin/articles",
+            serde_json::json!({
+                "title": "Berita Paling Baru", "section": "nasional", "status": "published",
+                "contributors": [{"name": "Rina", "role": "writer"}],
+                "body": [{"type": "paragraph", "text": "Isi."}]
+            }),
+            &[("authorization", auth.as_str())],
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert_eq!(site.get(&other_url).await.header("x-warta-cache"), "miss");
+}

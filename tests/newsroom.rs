@@ -645,3 +645,32 @@ async fn staff_two_factor_login() {
         .unwrap();
     assert_eq!(log.len(), 1);
 }
+
+#[tokio::test]
+async fn editors_open_published_stories_the_newsroom_never_touched() {
+    let site = demo_site().await;
+    staff(&site, "e@example.com", StaffRole::Editor, &[]).await;
+    let mut e = signed_in(&site, "e@example.com").await;
+    let dash = e.get("/admin?q=banjir").await;
+    assert!(
+        dash.body
+            .contains("/admin/articles/banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan"),
+        "{}",
+        dash.body
+    );
+    let p = e
+        .get("/admin/articles/banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan")
+        .await;
+    assert_eq!(p.status, 303);
+    let page = e.get(p.header("location")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Banjir Rob"),
+        "the story opens in the editor"
+    );
+    assert!(
+        page.body.contains("Perbarui yang tayang"),
+        "an editor may update it live"
+    );
+    assert_eq!(e.get("/admin/articles/tidak-ada").await.status, 404);
+}

@@ -23,7 +23,7 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Backend>, Option<PgDatabase>)>
     let mut out = vec![("sqlite", sqlite, None), ("postgres", pg, Some(db))];
     for (_, s, _) in &mut out {
         let applied = s.migrate().await.unwrap();
-        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
         assert!(s.migrate().await.unwrap().is_empty(), "migrations run once");
     }
     out
@@ -420,6 +420,7 @@ async fn newsroom_stories_revisions_tokens_and_previews() {
             detail: String::new(),
             new_revision: true,
             from,
+            adopting: false,
         };
         let doc: &'static StoryDoc = Box::leak(Box::new(doc));
         let s = st

@@ -240,7 +240,7 @@ pub async fn create(
         unpublish_at: req.unpublish_at.flatten(),
     };
     let story = desk(&app).create(&who, doc, status, timing).await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     Ok(with_etag(StatusCode::CREATED, &app, &story))
 }
 
@@ -371,7 +371,7 @@ pub async fn patch(
         )
         .await
         .map_err(stale_is_412)?;
-    app.cache.invalidate();
+    app.cache.recheck();
     Ok(with_etag(StatusCode::OK, &app, &saved))
 }
 
@@ -394,7 +394,7 @@ pub async fn add_correction(
     let story = find(&app, &slug).await?;
     let text = body.get("text").and_then(Value::as_str).unwrap_or("");
     let saved = desk(&app).correct(&who, &story, text).await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     Ok(with_etag(StatusCode::OK, &app, &saved))
 }
 
@@ -428,7 +428,7 @@ pub async fn save_section(
         })?;
     let slug = s.slug.clone();
     desk(&app).save_section(&who, s).await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     let saved = app
         .store
         .section(slug.trim())
@@ -467,7 +467,7 @@ pub async fn save_contributor(
         c.slug.trim().to_string()
     };
     desk(&app).save_contributor(&who, c).await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     let saved = app
         .store
         .contributor(&slug)

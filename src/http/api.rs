@@ -95,13 +95,27 @@ async fn one(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let a = app
         .store
         .article(&slug, app.clock.now())
         .await?
         .ok_or(ApiError(AppError::NotFound))?;
-    Ok(Json(article_json(&app, &ctx, &a).await?))
+    let body = article_json(&app, &ctx, &a).await?;
+    // Read-also titles come from the stories they name.
+    let deps: Vec<String> = a
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut res = Json(body).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&deps.join(" ")) {
+        res.headers_mut().insert(super::cache::DEPS_HEADER, v);
+    }
+    Ok(res)
 }
 
 /// The Content API's article shape (a contract: see api/openapi.json).

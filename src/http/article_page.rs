@@ -140,6 +140,9 @@ pub struct ArticleView {
     pub social_title: Option<String>,
     pub tags: Vec<String>,
     pub corrections: Vec<crate::domain::Correction>,
+    /// Stories shown besides this one (for the page cache; not rendered).
+    #[serde(skip)]
+    pub deps: Vec<String>,
     /// What a reader who sees only the preview must do to read on.
     pub gate: Gate,
     pub decision: Decision,
@@ -237,6 +240,10 @@ pub async fn build(
         .take(4)
         .map(VideoCard::from)
         .collect();
+    // The stories this page shows besides itself: an edit to one of them
+    // drops this page from the cache.
+    let mut deps: Vec<String> = ra_slugs.clone();
+    deps.extend(latest.items.iter().map(|a| a.slug.clone()));
     let latest = latest.items.into_iter().map(Teaser::from).collect();
     // An imported reference that matched nothing then may match a story
     // published since: look it up by title, so it becomes a link by itself.
@@ -416,6 +423,7 @@ pub async fn build(
         corrections: article.corrections,
         gate: decision.gate,
         decision,
+        deps,
     })
 }
 

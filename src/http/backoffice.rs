@@ -183,6 +183,17 @@ pub async fn dashboard(
     } else {
         Vec::new()
     };
+    // Published stories the newsroom has not opened yet (imported, demo).
+    let published: Vec<_> = match &q {
+        Some(text) => app
+            .backend
+            .search_refs(text, 20, app.clock.now())
+            .await?
+            .into_iter()
+            .map(|r| json!({ "slug": r.slug, "headline": r.headline, "section": r.section_slug }))
+            .collect(),
+        None => Vec::new(),
+    };
     let chrome = Chrome::build(&app, &s.ctx, &uri).await?;
     render(
         &app,
@@ -190,7 +201,7 @@ pub async fn dashboard(
         StatusCode::OK,
         crate::view! {
             site => &chrome, t => &*chrome.t, me => &s.staff,
-            mine => rows(mine), queue => rows(queue), scheduled => rows(scheduled), found => rows(found),
+            mine => rows(mine), queue => rows(queue), scheduled => rows(scheduled), found => rows(found), published,
             q => q.unwrap_or_default(), searched => params.contains_key("q") || status.is_some(),
             is_admin => s.staff.role == StaffRole::Admin, editor,
         },
@@ -398,7 +409,7 @@ pub async fn create_story(
         .await
     {
         Ok(story) => {
-            app.cache.invalidate();
+            app.cache.recheck();
             Ok(see_other(&format!(
                 "/admin/stories/{}?done={}",
                 story.id,
@@ -512,7 +523,7 @@ pub async fn save_story(
         .await
     {
         Ok(saved) => {
-            app.cache.invalidate();
+            app.cache.recheck();
             if autosave {
                 return Ok(autosave_answer(
                     StatusCode::OK,
@@ -670,7 +681,7 @@ pub async fn restore(
     desk(&app)
         .restore(&s.principal(), &story, f.revision)
         .await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     Ok(see_other(&format!("/admin/stories/{id}?done=restore")))
 }
 
@@ -692,7 +703,7 @@ pub async fn correct(
     check_csrf(&headers, &f.csrf)?;
     let story = load(&app, id).await?;
     desk(&app).correct(&s.principal(), &story, &f.text).await?;
-    app.cache.invalidate();
+    app.cache.recheck();
     Ok(see_other(&format!("/admin/stories/{id}?done=correct")))
 }
 
@@ -1297,7 +1308,7 @@ pub async fn taxonomy_save(
     };
     match result {
         Ok(()) => {
-            app.cache.invalidate();
+            app.cache.recheck();
             Ok(see_other("/admin/taxonomy"))
         }
         Err(AppError::Invalid(errors)) => {
@@ -1305,4 +1316,18 @@ pub async fn taxonomy_save(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Open a published story by its address: one the newsroom never touched
+/// (imported, demo) becomes a story on first use.
+pub async fn open_article(
+    State(app): State<AppState>,
+    _s: StaffCtx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let story = desk(&app)
+        .story_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(see_other(&format!("/admin/stories/{}", story.id)))
 }

@@ -37,7 +37,14 @@ pub struct CachedPage {
     pub etag: HeaderValue,
     pub tags: HeaderValue,
     pub content_type: HeaderValue,
+    /// Stories this page shows besides its own (read-also links, the
+    /// latest list), from the handler's `x-warta-deps` header.
+    pub deps: Vec<String>,
 }
+
+/// The header a handler names the stories its page shows with; the cache
+/// keeps it and never sends it.
+pub const DEPS_HEADER: &str = "x-warta-deps";
 
 pub struct PageCache {
     pub enabled: bool,
@@ -45,6 +52,11 @@ pub struct PageCache {
     version: AtomicI64,
     /// The last comment change this node has seen.
     comment_mark: AtomicI64,
+    /// The last story edit this node has seen.
+    edit_mark: AtomicI64,
+    /// Bumped whenever pages are dropped: a page rendered across a drop is
+    /// not stored (it may show what was just changed).
+    generation: AtomicI64,
     checked: RwLock<Instant>,
 }
 
@@ -55,6 +67,8 @@ impl PageCache {
             entries: RwLock::new(HashMap::new()),
             version: AtomicI64::new(i64::MIN),
             comment_mark: AtomicI64::new(i64::MIN),
+            edit_mark: AtomicI64::new(i64::MIN),
+            generation: AtomicI64::new(0),
             checked: RwLock::new(Instant::now() - CHECK_EVERY * 2),
         }
     }
@@ -68,6 +82,7 @@ impl PageCache {
     }
 
     pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.entries.write().expect("cache lock").clear();
     }
 
@@ -87,6 +102,7 @@ impl PageCache {
     /// Drop the pages of one story (its page in every language and for
     /// every reader state, and its Content API answer).
     pub fn forget_article(&self, slug: &str) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.entries.write().expect("cache lock").retain(|key, _| {
             let path = key.splitn(3, '|').nth(2).unwrap_or("");
             let path = path.split('?').next().unwrap_or("");
@@ -94,8 +110,27 @@ impl PageCache {
         });
     }
 
+    /// A published story was edited in place (same address, time and
+    /// section): drop its own pages, the story pages that show it (read-also,
+    /// the latest list), and every list page (home, sections, authors, the
+    /// API's lists); other stories' pages stay.
+    pub fn forget_edited(&self, slug: &str) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.entries
+            .write()
+            .expect("cache lock")
+            .retain(|key, page| {
+                let path = key.splitn(3, '|').nth(2).unwrap_or("");
+                let path = path.split('?').next().unwrap_or("");
+                match story_of_path(path) {
+                    Some(s) => s != slug && !page.deps.iter().any(|d| d == slug),
+                    None => false,
+                }
+            });
+    }
+
     /// Read the content version if it is time; drop everything if it moved.
-    /// Comment changes drop only their stories' pages.
+    /// Comment changes and in-place edits drop only the pages they touch.
     async fn refresh(&self, app: &AppState) {
         if self.checked.read().expect("cache lock").elapsed() < CHECK_EVERY {
             return;
@@ -108,6 +143,16 @@ impl PageCache {
                 }
             }
             // Unsure whether content changed: do not serve from memory.
+            Err(_) => self.clear(),
+        }
+        let mark = self.edit_mark.load(Ordering::Acquire);
+        match app.store.article_edits(mark).await {
+            Ok((last, slugs)) => {
+                for slug in &slugs {
+                    self.forget_edited(slug);
+                }
+                self.edit_mark.store(last, Ordering::Release);
+            }
             Err(_) => self.clear(),
         }
         let mark = self.comment_mark.load(Ordering::Acquire);
@@ -244,6 +289,14 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
 }
 
 /// Whether a path is a story's address ("/section/slug").
+/// The story a cached page is the page of: an article page, or its
+/// Content API answer.
+fn story_of_path(path: &str) -> Option<&str> {
+    path.strip_prefix("/api/v1/articles/")
+        .filter(|s| !s.contains('/'))
+        .or_else(|| article_slug(path))
+}
+
 fn article_slug(path: &str) -> Option<&str> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match parts.as_slice() {
@@ -276,6 +329,7 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
     if *req.method() != Method::GET || !app.cache.enabled || never_shared {
         if never_shared {
             let mut res = next.run(req).await;
+            res.headers_mut().remove(DEPS_HEADER);
             res.headers_mut().insert(
                 header::CACHE_CONTROL,
                 axum::http::HeaderValue::from_static("private, no-store"),
@@ -340,7 +394,17 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
     let req_headers = req.headers().clone();
     let path = req.uri().path().to_string();
     let version_before = app.cache.version.load(Ordering::Acquire);
-    let res = next.run(req).await;
+    let generation_before = app.cache.generation.load(Ordering::Acquire);
+    let mut res = next.run(req).await;
+    let deps: Vec<String> = res
+        .headers_mut()
+        .remove(DEPS_HEADER)
+        .and_then(|v| {
+            v.to_str()
+                .ok()
+                .map(|s| s.split(' ').map(str::to_string).collect())
+        })
+        .unwrap_or_default();
     let cacheable = res.status() == StatusCode::OK
         && !res.headers().contains_key(header::SET_COOKIE)
         && !res.headers().contains_key(header::CACHE_CONTROL)
@@ -386,9 +450,12 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
             .cloned()
             .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8")),
         html,
+        deps,
     });
     // Store only if nothing changed while rendering.
-    if app.cache.version.load(Ordering::Acquire) == version_before {
+    if app.cache.version.load(Ordering::Acquire) == version_before
+        && app.cache.generation.load(Ordering::Acquire) == generation_before
+    {
         let mut entries = app.cache.entries.write().expect("cache lock");
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
@@ -399,6 +466,7 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
 }
 
 fn private_if(signed_in: bool, mut res: Response) -> Response {
+    res.headers_mut().remove(DEPS_HEADER);
     if signed_in {
         // Pages that know the reader stay in the reader's browser.
         res.headers_mut().insert(

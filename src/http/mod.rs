@@ -143,6 +143,7 @@ pub fn router(app: AppState) -> Router {
             post(backoffice::preview_link),
         )
         .route("/admin/search-articles", get(backoffice::search_articles))
+        .route("/admin/articles/{slug}", get(backoffice::open_article))
         .route("/admin/audit", get(backoffice::audit))
         .route(
             "/admin/taxonomy",

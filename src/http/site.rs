@@ -247,12 +247,17 @@ pub async fn article(
     let c = Chrome::build_for(&app, &ctx, &uri, decision).await?;
     let page_param = params.get("page").map(String::as_str);
     let view = article_page::build(&app, &c, &ctx, decision, article, page_param).await?;
-    page(
+    let deps = view.deps.join(" ");
+    let mut res = page(
         &app,
         &uri,
         "article.html",
         crate::view! { site => &c, t => &*c.t, article => view },
-    )
+    )?;
+    if let Ok(v) = HeaderValue::from_str(&deps) {
+        res.headers_mut().insert(super::cache::DEPS_HEADER, v);
+    }
+    Ok(res)
 }
 
 pub async fn videos(

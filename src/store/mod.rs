@@ -211,6 +211,9 @@ pub trait Store: Send + Sync {
     /// change's number (`after` when there is none): a node forgets just
     /// those stories' pages.
     async fn comment_changes(&self, after: i64) -> Result<(i64, Vec<String>)>;
+    /// Published stories edited in place (same address, time and section)
+    /// after edit `after`, and the last edit's number.
+    async fn article_edits(&self, after: i64) -> Result<(i64, Vec<String>)>;
     /// Keep the comment change log short (the newest 10,000).
     async fn prune_comment_changes(&self) -> Result<()>;
     /// Call `on_change` whenever any process changes content, as the

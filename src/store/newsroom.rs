@@ -91,6 +91,9 @@ pub struct StoryWrite<'a> {
     /// the story is still there, so a move (which keeps the revision) is
     /// made once even when two nodes decide it at the same moment.
     pub from: Option<StoryStatus>,
+    /// Taking a published article that has no story yet into the newsroom
+    /// (its slug is, of course, taken by that article).
+    pub adopting: bool,
 }
 
 #[derive(Debug, Clone)]

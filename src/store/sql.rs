@@ -575,9 +575,32 @@ macro_rules! sql_store {
                 Ok((last, slugs))
             }
 
+            async fn article_edits(&self, after: i64) -> Result<(i64, Vec<String>)> {
+                if after == i64::MIN {
+                    let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM article_edits")
+                        .fetch_one(&self.pool)
+                        .await?;
+                    return Ok((newest, Vec::new()));
+                }
+                let rows = sqlx::query("SELECT id, slug FROM article_edits WHERE id > $1 ORDER BY id LIMIT 1000")
+                    .bind(after)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let last = rows.last().map(|r| r.get::<i64, _>("id")).unwrap_or(after);
+                let mut slugs: Vec<String> = rows.iter().map(|r| r.get("slug")).collect();
+                slugs.sort();
+                slugs.dedup();
+                Ok((last, slugs))
+            }
+
             async fn prune_comment_changes(&self) -> Result<()> {
                 sqlx::query(
                     "DELETE FROM comment_changes WHERE id < (SELECT COALESCE(MAX(id), 0) - 10000 FROM comment_changes)",
+                )
+                .execute(&self.pool)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM article_edits WHERE id < (SELECT COALESCE(MAX(id), 0) - 10000 FROM article_edits)",
                 )
                 .execute(&self.pool)
                 .await?;

@@ -124,6 +124,26 @@ macro_rules! sql_newsroom {
             let Some(id) = existing else {
                 return insert_article_tx(tx, a).await;
             };
+            // Credits are rewritten only when they changed: an edit to the
+            // text alone then touches no other table (see migration 0013).
+            let current: Vec<(String, String)> = sqlx::query(
+                "SELECT c.slug, ac.role FROM article_contributors ac JOIN contributors c ON c.id = ac.contributor_id \
+                 WHERE ac.article_id = $1 ORDER BY ac.position",
+            )
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| (r.get("slug"), r.get("role")))
+            .collect();
+            let wanted: Vec<(String, String)> = a
+                .credits
+                .iter()
+                .map(|(c, role)| (c.slug.clone(), role.as_str().to_string()))
+                .collect();
+            if current == wanted {
+                return Ok(id);
+            }
             sqlx::query("DELETE FROM article_contributors WHERE article_id = $1")
                 .bind(id)
                 .execute(&mut **tx)
@@ -290,9 +310,10 @@ macro_rules! sql_newsroom {
                 let mut tx = self.pool.begin().await?;
                 let taken: i64 = sqlx::query_scalar(
                     "SELECT (SELECT COUNT(*) FROM stories WHERE slug = $1) + \
-                     (SELECT COUNT(*) FROM articles WHERE slug = $1)",
+                     (SELECT COUNT(*) FROM articles WHERE slug = $1 AND NOT $2)",
                 )
                 .bind(&w.doc.slug)
+                .bind(w.adopting)
                 .fetch_one(&mut *tx)
                 .await?;
                 if taken > 0 {
