@@ -557,3 +557,39 @@ async fn sections_nest_one_level_and_contributors_have_profiles() {
             && author.body.contains("class=\"author-photo\"")
     );
 }
+
+#[tokio::test]
+async fn scheduled_unpublishing_takes_a_story_down_at_its_time() {
+    let site = demo_site().await;
+    let t = token(&site, "cms", &["articles:write", "articles:publish"]).await;
+    let mut body = seed_like("published");
+    body["unpublish_at"] = json!("2026-11-27T14:00:00+07:00"); // NOW is 12:00 WIB
+    let p = call(&site, "POST", "/api/v1/admin/articles", &t, Some(body), &[]).await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    let slug = p.json()["slug"].as_str().unwrap().to_string();
+    assert_eq!(p.json()["unpublish_at"], "2026-11-27T07:00:00Z");
+    let url = format!("/global/{slug}");
+    assert_eq!(site.get(&url).await.status, 200);
+    site.app.clock.set(NOW + 2 * 3600 - 1);
+    assert!(warta::server::run_scheduled(&site.app).await.is_empty());
+    site.app.clock.set(NOW + 2 * 3600);
+    assert_eq!(
+        warta::server::run_scheduled(&site.app).await,
+        [slug.clone()]
+    );
+    assert_eq!(site.get(&url).await.status, 404, "taken down at its time");
+    let story = call(
+        &site,
+        "GET",
+        &format!("/api/v1/admin/articles/{slug}"),
+        &t,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(story.json()["status"], "unpublished");
+    assert!(
+        warta::server::run_scheduled(&site.app).await.is_empty(),
+        "once"
+    );
+}
