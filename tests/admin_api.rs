@@ -575,7 +575,7 @@ async fn scheduled_unpublishing_takes_a_story_down_at_its_time() {
     site.app.clock.set(NOW + 2 * 3600);
     assert_eq!(
         warta::server::run_scheduled(&site.app).await,
-        [slug.clone()]
+        vec![slug.as_str()]
     );
     assert_eq!(site.get(&url).await.status, 404, "taken down at its time");
     let story = call(
