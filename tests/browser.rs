@@ -358,8 +358,6 @@ async fn axe_finds_no_accessibility_violations() {
     if skip() {
         return;
     }
-    let axe = std::fs::read_to_string(AXE)
-        .unwrap_or_else(|e| panic!("{AXE}: {e}; run `npm ci --prefix tests/browser`"));
     let b = browser().await;
     let c = &b.client;
     let pages = [
@@ -372,22 +370,7 @@ async fn axe_finds_no_accessibility_violations() {
         format!("{}/plus", b.base),
         format!("{}/video", b.base),
     ];
-    for url in pages {
-        c.goto(&url).await.unwrap();
-        c.execute(&axe, vec![]).await.unwrap();
-        let r = c
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document).then(r => done(r.violations.map(v =>
-                   v.id + ' (' + v.impact + '): ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))),
-                   e => done(['axe failed: ' + e]));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let violations: Vec<String> = serde_json::from_value(r).unwrap();
-        assert!(violations.is_empty(), "{url}:\n{}", violations.join("\n"));
-    }
+    axe_check(c, &pages).await;
     b.close().await;
 }
 
@@ -806,4 +789,61 @@ async fn the_editor_never_loses_typed_text() {
         Some("Paragraf pertama yang diketik sebelum koneksi putus.")
     );
     b.close().await;
+}
+
+/// The newsroom is checked for accessibility like the reader site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_violations_in_the_newsroom() {
+    use warta::domain::newsroom::StaffRole;
+    if skip() {
+        return;
+    }
+    let b = browser().await;
+    let c = &b.client;
+    make_staff(
+        &b._site,
+        "admin@redaksi.id",
+        "Admin Redaksi",
+        StaffRole::Admin,
+    )
+    .await;
+    log_in(&b, "admin@redaksi.id", "kata-sandi-redaksi").await;
+    let story = format!(
+        "{}/admin/articles/banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan",
+        b.base
+    );
+    let pages = [
+        format!("{}/admin", b.base),
+        format!("{}/admin/stories/new", b.base),
+        story,
+        format!("{}/admin/media", b.base),
+        format!("{}/admin/taxonomy", b.base),
+        format!("{}/admin/staff", b.base),
+        format!("{}/admin/audit", b.base),
+        format!("{}/admin/security", b.base),
+    ];
+    axe_check(c, &pages).await;
+    b.close().await;
+}
+
+/// Run axe-core on each page; any violation fails with the page named.
+async fn axe_check(c: &Client, pages: &[String]) {
+    let axe = std::fs::read_to_string(AXE)
+        .unwrap_or_else(|e| panic!("{AXE}: {e}; run `npm ci --prefix tests/browser`"));
+    for url in pages {
+        c.goto(url).await.unwrap();
+        c.execute(&axe, vec![]).await.unwrap();
+        let r = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document).then(r => done(r.violations.map(v =>
+                   v.id + ' (' + v.impact + '): ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))),
+                   e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let violations: Vec<String> = serde_json::from_value(r).unwrap();
+        assert!(violations.is_empty(), "{url}:\n{}", violations.join("\n"));
+    }
 }

@@ -333,7 +333,16 @@ pub async fn new_story(
     }
     let form = StoryForm {
         access: "public".into(),
-        credits: format!("writer: {}", s.staff.name),
+        // The byline starts with the writer, in the words the help text uses.
+        credits: format!(
+            "{}: {}",
+            if s.ctx.locale == "id" {
+                "penulis"
+            } else {
+                "writer"
+            },
+            s.staff.name
+        ),
         section: s.staff.sections.first().cloned().unwrap_or_default(),
         ..Default::default()
     };
