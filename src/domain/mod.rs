@@ -8,6 +8,7 @@ pub mod body_text;
 pub mod membership;
 pub mod newsroom;
 pub mod pagination;
+pub mod payment;
 pub mod slug;
 pub mod story;
 pub mod time;
