@@ -50,9 +50,30 @@ pub fn build_app(
         let weak = Arc::downgrade(&app);
         let store = app.store.clone();
         tokio::spawn(async move {
+            // Changes come in bursts (a desk publishing, an import): the
+            // first empties the cache at once, the rest of a 100 ms window
+            // once at its end, so readers are not left with no cache at all.
+            let window = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let dirty = Arc::new(std::sync::atomic::AtomicBool::new(false));
             let hook: crate::store::ChangeHook = Arc::new(move || match weak.upgrade() {
                 Some(app) => {
+                    use std::sync::atomic::Ordering::AcqRel;
+                    if window.swap(true, AcqRel) {
+                        dirty.store(true, std::sync::atomic::Ordering::Release);
+                        return true;
+                    }
                     app.cache.invalidate();
+                    let (window, dirty, weak) =
+                        (window.clone(), dirty.clone(), Arc::downgrade(&app));
+                    tokio::spawn(async move {
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        window.store(false, std::sync::atomic::Ordering::Release);
+                        if dirty.swap(false, AcqRel)
+                            && let Some(app) = weak.upgrade()
+                        {
+                            app.cache.invalidate();
+                        }
+                    });
                     true
                 }
                 None => false,
