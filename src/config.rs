@@ -59,6 +59,9 @@ pub struct Config {
     /// ask the database every time). Bounds how late a change made
     /// elsewhere (a revoked session, a new membership) is seen.
     pub reader_cache_ms: u64,
+    /// Staff must turn on two-step verification before using the newsroom
+    /// (they are sent to /admin/security until they do).
+    pub staff_require_totp: bool,
 }
 
 /// One webhook: where to send, the HMAC secret, and which events
@@ -206,6 +209,7 @@ impl Default for Config {
             page_cache: true,
             webhooks: Vec::new(),
             reader_cache_ms: 1000,
+            staff_require_totp: false,
         }
     }
 }

@@ -674,3 +674,39 @@ async fn editors_open_published_stories_the_newsroom_never_touched() {
     );
     assert_eq!(e.get("/admin/articles/tidak-ada").await.status, 404);
 }
+
+#[tokio::test]
+async fn a_site_can_require_two_step_verification_for_staff() {
+    use warta::domain::totp::code_at;
+    let cfg = warta::config::Config {
+        staff_require_totp: true,
+        ..Default::default()
+    };
+    let site = common::demo_site_with(cfg).await;
+    staff(&site, "e@example.com", StaffRole::Editor, &[]).await;
+    let mut e = signed_in(&site, "e@example.com").await;
+    for uri in ["/admin", "/admin/stories/new", "/admin/media"] {
+        let p = e.get(uri).await;
+        assert_eq!(
+            (p.status.as_u16(), p.header("location")),
+            (303, "/admin/security"),
+            "{uri}"
+        );
+    }
+    assert_eq!(e.get("/admin/security").await.status, 200);
+    e.post("/admin/security", &[("action", "start")]).await;
+    let page = e.get("/admin/security").await;
+    let re = regex::Regex::new(r#"data-secret>([A-Z2-7]+)<"#).unwrap();
+    let secret = re.captures(&page.body).unwrap()[1].to_string();
+    let p = e
+        .post(
+            "/admin/security",
+            &[
+                ("action", "enable"),
+                ("code", &code_at(&secret, NOW).unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(e.get("/admin").await.status, 200, "open once it is on");
+}

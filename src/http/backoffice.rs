@@ -42,19 +42,36 @@ impl StaffCtx {
 }
 
 impl axum::extract::FromRequestParts<AppState> for StaffCtx {
-    type Rejection = AppError;
+    type Rejection = Response;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let ctx = Ctx::from_request_parts(parts, app).await?;
+        let ctx = Ctx::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
         let Some(acct) = ctx.viewer.account.clone() else {
-            return Err(AppError::Unauthorized);
+            return Err(AppError::Unauthorized.into_response());
         };
-        let Some((role, sections)) = app.backend.staff_role(acct.id).await? else {
-            return Err(AppError::Forbidden);
+        let Some((role, sections)) = app
+            .backend
+            .staff_role(acct.id)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?
+        else {
+            return Err(AppError::Forbidden.into_response());
         };
+        // Where the site requires it, the newsroom opens only after
+        // two-step verification is on (its own page excepted).
+        if app.cfg.staff_require_totp
+            && parts.uri.path() != "/admin/security"
+            && !super::two_factor::required(app, acct.id)
+                .await
+                .map_err(IntoResponse::into_response)?
+        {
+            return Err(see_other("/admin/security"));
+        }
         Ok(StaffCtx {
             staff: Staff {
                 reader_id: acct.id,
