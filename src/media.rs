@@ -282,12 +282,17 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// The address of one size of a stored image: `/media/up/ab-320.jpg`.
+pub fn size_url(src: &str, width: u32, ext: &str) -> String {
+    let stem = src.rsplit_once('.').map(|(s, _)| s).unwrap_or(src);
+    format!("{stem}-{width}.{ext}")
+}
+
 /// `srcset` for a stored image: `/media/up/ab-320.jpg 320w, …`.
 pub fn srcset(src: &str, widths: &[u32], ext: &str) -> String {
-    let stem = src.rsplit_once('.').map(|(s, _)| s).unwrap_or(src);
     widths
         .iter()
-        .map(|w| format!("{stem}-{w}.{ext} {w}w"))
+        .map(|w| format!("{} {w}w", size_url(src, *w, ext)))
         .collect::<Vec<_>>()
         .join(", ")
 }

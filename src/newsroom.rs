@@ -58,7 +58,8 @@ impl Principal {
     }
 }
 
-fn facts(s: &Story) -> StoryFacts<'_> {
+/// What the rules need to know about a story.
+pub fn facts(s: &Story) -> StoryFacts<'_> {
     StoryFacts {
         section: &s.doc.section.slug,
         status: s.status,

@@ -197,13 +197,17 @@ fn split_request(body: Value) -> Result<Request, AppError> {
     })
 }
 
-/// Read a document, naming the field that does not fit.
-fn parse_doc(v: Value) -> Result<StoryDoc, AppError> {
-    serde_path_to_error::deserialize::<_, StoryDoc>(v).map_err(|e| {
+/// Read JSON into `T`, naming the field that does not fit.
+fn parse_json<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { String::new() } else { path };
         AppError::Invalid(vec![FieldError::new(field, e.into_inner().to_string())])
     })
+}
+
+fn parse_doc(v: Value) -> Result<StoryDoc, AppError> {
+    parse_json(v)
 }
 
 /// RFC 7396: objects merge, `null` removes, anything else replaces.
@@ -419,13 +423,7 @@ pub async fn save_section(
     TokenPrincipal(who): TokenPrincipal,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let s: crate::domain::Section =
-        serde_path_to_error::deserialize(body_json(body)?).map_err(|e| {
-            AppError::Invalid(vec![FieldError::new(
-                e.path().to_string(),
-                e.into_inner().to_string(),
-            )])
-        })?;
+    let s: crate::domain::Section = parse_json(body_json(body)?)?;
     let slug = s.slug.clone();
     desk(&app).save_section(&who, s).await?;
     app.cache.recheck();
@@ -453,13 +451,7 @@ pub async fn save_contributor(
     TokenPrincipal(who): TokenPrincipal,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let c: crate::domain::Contributor = serde_path_to_error::deserialize(body_json(body)?)
-        .map_err(|e| {
-            AppError::Invalid(vec![FieldError::new(
-                e.path().to_string(),
-                e.into_inner().to_string(),
-            )])
-        })?;
+    let c: crate::domain::Contributor = parse_json(body_json(body)?)?;
     let name = c.name.clone();
     let slug = if c.slug.trim().is_empty() {
         crate::domain::slug::slugify(&name, 60)

@@ -20,7 +20,7 @@ use crate::domain::account::{new_token, token_hash};
 use crate::domain::newsroom::{Action, Staff, StaffRole, StoryFacts, StoryStatus};
 use crate::domain::story::FieldError;
 use crate::error::AppError;
-use crate::newsroom::{Change, Desk, Principal};
+use crate::newsroom::{Change, Desk, Principal, facts};
 use crate::store::StoreError;
 use crate::store::newsroom::{AuditFilter, Story, StoryQuery};
 
@@ -92,15 +92,7 @@ fn desk(app: &AppState) -> Desk<'_> {
     }
 }
 
-fn facts(s: &Story) -> StoryFacts<'_> {
-    StoryFacts {
-        section: &s.doc.section.slug,
-        status: s.status,
-        created_by: s.created_by,
-    }
-}
-
-fn render(
+pub(super) fn render(
     app: &AppState,
     name: &str,
     status: StatusCode,
@@ -332,7 +324,7 @@ async fn editor_page(
             revision => story.map(|st| st.revision).unwrap_or(0),
             revisions, previews, others, live_url, corrections,
             f => form, sections, buttons => buttons(&who, story),
-            errors => &extras.errors, notice => extras.notice, conflict => extras.conflict,
+            errors => &extras.errors, notice => extras.notice.map(|k| chrome.tr(&k)), conflict => extras.conflict,
             preview_url => extras.preview_url,
             autosave => story.is_some_and(|st| matches!(st.status, StoryStatus::Draft | StoryStatus::Submitted)),
             time_zone => app.zone.name(),
@@ -492,21 +484,12 @@ pub async fn edit_story(
     let story = load(&app, id).await?;
     // Everyone in the newsroom may read a story; changing it is checked.
     let form = StoryForm::from_story(&story, &app.zone);
-    let notice = params
-        .get("done")
-        .map(|d| s.ctx_tr(&app, &format!("bo_done_{d}")));
+    let notice = params.get("done").map(|d| format!("bo_done_{d}"));
     let extras = EditorExtras {
         notice,
         ..Default::default()
     };
     editor_page(&app, &s, &uri, Some(&story), &form, extras, StatusCode::OK).await
-}
-
-impl StaffCtx {
-    fn ctx_tr(&self, app: &AppState, key: &str) -> String {
-        let t = app.views.catalog.strings(self.ctx.locale);
-        t.get(key).cloned().unwrap_or_else(|| key.to_string())
-    }
 }
 
 pub async fn save_story(
@@ -1107,7 +1090,7 @@ fn media_json(m: &crate::store::newsroom::MediaItem) -> serde_json::Value {
         "alt": m.alt, "caption": s.meta.caption, "credit": s.meta.credit, "copyright": s.meta.copyright,
         "uploaded_by": m.uploaded_by, "created_at": m.created_at,
         "block": format!("[image: {} | {} | {} | {}]", s.src, m.alt, caption, credit),
-        "thumb": crate::media::srcset(&s.src, &s.widths[..1.min(s.widths.len())], "jpg").split(' ').next().unwrap_or("").to_string(),
+        "thumb": s.widths.first().map(|w| crate::media::size_url(&s.src, *w, "jpg")),
     })
 }
 

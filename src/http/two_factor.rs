@@ -3,13 +3,13 @@
 //! page where they turn it on and off.
 
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{self, Ctx, check_csrf, cookie};
-use super::backoffice::StaffCtx;
+use super::backoffice::{StaffCtx, render};
 use super::view::Chrome;
 use crate::domain::account::{new_token, token_hash};
 use crate::domain::totp;
@@ -70,19 +70,12 @@ async fn page(
     error: bool,
 ) -> Result<Response, AppError> {
     let c = Chrome::build(app, ctx, uri).await?;
-    let html = app.views.render(
+    render(
+        app,
         "login_code.html",
-        crate::view! { site => &c, t => &*c.t, error },
-    )?;
-    Ok((
         status,
-        [(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        )],
-        Html(html),
+        crate::view! { site => &c, t => &*c.t, error },
     )
-        .into_response())
 }
 
 pub async fn code_page(
@@ -147,22 +140,15 @@ async fn security_view(
     let url = pending
         .as_deref()
         .map(|p| totp::otpauth_url(&app.cfg.site_name, &s.email, p));
-    let html = app.views.render(
+    render(
+        app,
         "admin/security.html",
+        status,
         crate::view! {
             site => &c, t => &*c.t, me => &s.staff, enabled => secret.is_some(),
             pending => pending, otpauth => url, error => error,
         },
-    )?;
-    Ok((
-        status,
-        [(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        )],
-        Html(html),
     )
-        .into_response())
 }
 
 pub async fn security_page(
@@ -192,7 +178,7 @@ pub async fn security_submit(
 ) -> Result<Response, AppError> {
     check_csrf(&headers, &f.csrf)?;
     let id = s.staff.reader_id;
-    let actor = crate::newsroom::Principal::Staff(s.staff.clone(), s.email.clone()).actor();
+    let actor = s.principal().actor();
     let (secret, pending) = app.backend.staff_totp(id).await?;
     match f.action.as_str() {
         "start" if secret.is_none() => {

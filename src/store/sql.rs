@@ -119,6 +119,57 @@ macro_rules! sql_store {
             Ok(id)
         }
 
+        async fn insert_credits_tx(
+            tx: &mut Transaction<'_, $Db>,
+            article_id: i64,
+            credits: &[(Contributor, Role)],
+        ) -> Result<()> {
+            for (pos, (c, role)) in credits.iter().enumerate() {
+                let cid = contributor_id(tx, c).await?;
+                sqlx::query(
+                    "INSERT INTO article_contributors (article_id, contributor_id, role, position) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(article_id)
+                .bind(cid)
+                .bind(role.as_str())
+                .bind(pos as i64)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        }
+
+        /// Read a change log (`comment_changes`, `article_edits`) after entry
+        /// `after`: the last entry's number and the slugs named. On a first
+        /// look (`i64::MIN`) only where the log stands.
+        async fn change_log(
+            pool: &sqlx::Pool<$Db>,
+            table: &str,
+            column: &str,
+            after: i64,
+        ) -> Result<(i64, Vec<String>)> {
+            if after == i64::MIN {
+                let newest: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT COALESCE(MAX(id), 0) FROM {table}"
+                )))
+                .fetch_one(pool)
+                .await?;
+                return Ok((newest, Vec::new()));
+            }
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT id, {column} AS slug FROM {table} WHERE id > $1 ORDER BY id LIMIT 1000"
+            )))
+            .bind(after)
+            .fetch_all(pool)
+            .await?;
+            let last = rows.last().map(|r| r.get::<i64, _>("id")).unwrap_or(after);
+            let mut slugs: Vec<String> = rows.iter().map(|r| r.get("slug")).collect();
+            slugs.sort();
+            slugs.dedup();
+            Ok((last, slugs))
+        }
+
         async fn insert_article_tx(tx: &mut Transaction<'_, $Db>, a: &NewArticle) -> Result<i64> {
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1")
                 .bind(&a.slug)
@@ -153,19 +204,7 @@ macro_rules! sql_store {
             .bind(to_json(&a.corrections))
             .fetch_one(&mut **tx)
             .await?;
-            for (pos, (c, role)) in a.credits.iter().enumerate() {
-                let cid = contributor_id(tx, c).await?;
-                sqlx::query(
-                    "INSERT INTO article_contributors (article_id, contributor_id, role, position) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(cid)
-                .bind(role.as_str())
-                .bind(pos as i64)
-                .execute(&mut **tx)
-                .await?;
-            }
+            insert_credits_tx(tx, id, &a.credits).await?;
             for c in &a.comments {
                 sqlx::query(
                     "INSERT INTO comments (article_id, author, body, created_at) VALUES ($1, $2, $3, $4)",
@@ -555,55 +594,21 @@ macro_rules! sql_store {
         }
 
             async fn comment_changes(&self, after: i64) -> Result<(i64, Vec<String>)> {
-                if after == i64::MIN {
-                    // First look: where the log stands now (nothing to forget).
-                    let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM comment_changes")
-                        .fetch_one(&self.pool)
-                        .await?;
-                    return Ok((newest, Vec::new()));
-                }
-                let rows = sqlx::query(
-                    "SELECT id, article_slug FROM comment_changes WHERE id > $1 ORDER BY id LIMIT 1000",
-                )
-                .bind(after)
-                .fetch_all(&self.pool)
-                .await?;
-                let last = rows.last().map(|r| r.get::<i64, _>("id")).unwrap_or(after);
-                let mut slugs: Vec<String> = rows.iter().map(|r| r.get("article_slug")).collect();
-                slugs.sort();
-                slugs.dedup();
-                Ok((last, slugs))
+                change_log(&self.pool, "comment_changes", "article_slug", after).await
             }
 
             async fn article_edits(&self, after: i64) -> Result<(i64, Vec<String>)> {
-                if after == i64::MIN {
-                    let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM article_edits")
-                        .fetch_one(&self.pool)
-                        .await?;
-                    return Ok((newest, Vec::new()));
-                }
-                let rows = sqlx::query("SELECT id, slug FROM article_edits WHERE id > $1 ORDER BY id LIMIT 1000")
-                    .bind(after)
-                    .fetch_all(&self.pool)
-                    .await?;
-                let last = rows.last().map(|r| r.get::<i64, _>("id")).unwrap_or(after);
-                let mut slugs: Vec<String> = rows.iter().map(|r| r.get("slug")).collect();
-                slugs.sort();
-                slugs.dedup();
-                Ok((last, slugs))
+                change_log(&self.pool, "article_edits", "slug", after).await
             }
 
             async fn prune_comment_changes(&self) -> Result<()> {
-                sqlx::query(
-                    "DELETE FROM comment_changes WHERE id < (SELECT COALESCE(MAX(id), 0) - 10000 FROM comment_changes)",
-                )
-                .execute(&self.pool)
-                .await?;
-                sqlx::query(
-                    "DELETE FROM article_edits WHERE id < (SELECT COALESCE(MAX(id), 0) - 10000 FROM article_edits)",
-                )
-                .execute(&self.pool)
-                .await?;
+                for table in ["comment_changes", "article_edits"] {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DELETE FROM {table} WHERE id < (SELECT COALESCE(MAX(id), 0) - 10000 FROM {table})"
+                    )))
+                    .execute(&self.pool)
+                    .await?;
+                }
                 Ok(())
             }
 

@@ -148,19 +148,7 @@ macro_rules! sql_newsroom {
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
-            for (pos, (c, role)) in a.credits.iter().enumerate() {
-                let cid = contributor_id(tx, c).await?;
-                sqlx::query(
-                    "INSERT INTO article_contributors (article_id, contributor_id, role, position) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(cid)
-                .bind(role.as_str())
-                .bind(pos as i64)
-                .execute(&mut **tx)
-                .await?;
-            }
+            insert_credits_tx(tx, id, &a.credits).await?;
             Ok(id)
         }
 
@@ -359,12 +347,12 @@ macro_rules! sql_newsroom {
                 let doc = to_json(w.doc);
                 // The revision check and the write are one statement: two
                 // saves from the same base cannot both succeed.
-                let old_status: Option<String> = sqlx::query_scalar(
+                let slug: Option<String> = sqlx::query_scalar(
                     "UPDATE stories SET headline = $3, section_slug = $4, status = $5, revision = $6, doc = $7, \
                      publish_at = $8, unpublish_at = $9, updated_by = $10, updated_at = $11, \
                      status_by = CASE WHEN status = $5 THEN status_by ELSE $10 END, \
                      status_at = CASE WHEN status = $5 THEN status_at ELSE $11 END \
-                     WHERE id = $1 AND revision = $2 AND ($12 = '' OR status = $12) RETURNING status",
+                     WHERE id = $1 AND revision = $2 AND ($12 = '' OR status = $12) RETURNING slug",
                 )
                 .bind(id)
                 .bind(base_revision)
@@ -380,7 +368,7 @@ macro_rules! sql_newsroom {
                 .bind(w.from.map(|s| s.as_str()).unwrap_or(""))
                 .fetch_optional(&mut *tx)
                 .await?;
-                if old_status.is_none() {
+                let Some(slug) = slug else {
                     let current: Option<i64> =
                         sqlx::query_scalar("SELECT revision FROM stories WHERE id = $1")
                             .bind(id)
@@ -390,11 +378,7 @@ macro_rules! sql_newsroom {
                         Some(current) => StoreError::Stale { current },
                         None => StoreError::Missing(format!("story {id}")),
                     });
-                }
-                let slug: String = sqlx::query_scalar("SELECT slug FROM stories WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                };
                 if w.new_revision {
                     keep_revision(&mut tx, id, next, &doc, &w.actor.label, now).await?;
                 }
