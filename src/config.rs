@@ -62,6 +62,130 @@ pub struct Config {
     /// Staff must turn on two-step verification before using the newsroom
     /// (they are sent to /admin/security until they do).
     pub staff_require_totp: bool,
+    /// Providers readers pay through; none set: the plans page shows prices
+    /// and redeem codes only.
+    pub payments: PaymentsConfig,
+}
+
+/// A secret given in the file, or (better) named by an environment variable.
+fn secret_from(value: &str, env: &str) -> String {
+    if value.is_empty() {
+        std::env::var(env).unwrap_or_default()
+    } else {
+        value.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PaymentsConfig {
+    pub stripe: Option<StripeConfig>,
+    pub midtrans: Option<MidtransConfig>,
+    /// Days a member keeps reading after a renewal fails.
+    pub grace_days: u32,
+    /// Days before a pass (or a one-off payment) ends that the reader is
+    /// reminded by e-mail.
+    pub reminder_days: u32,
+}
+
+impl Default for PaymentsConfig {
+    fn default() -> Self {
+        PaymentsConfig {
+            stripe: None,
+            midtrans: None,
+            grace_days: 7,
+            reminder_days: 3,
+        }
+    }
+}
+
+/// Stripe: Checkout for cards, recurring plans as subscriptions.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StripeConfig {
+    pub api_base: String,
+    /// Prefer `secret_key_env`; a key here is used as is.
+    pub secret_key: String,
+    pub secret_key_env: String,
+    pub webhook_secret: String,
+    pub webhook_secret_env: String,
+    /// How old a signed webhook may be (seconds) before it is taken for a replay.
+    pub tolerance_seconds: i64,
+}
+
+impl Default for StripeConfig {
+    fn default() -> Self {
+        StripeConfig {
+            api_base: "https://api.stripe.com".into(),
+            secret_key: String::new(),
+            secret_key_env: "STRIPE_SECRET_KEY".into(),
+            webhook_secret: String::new(),
+            webhook_secret_env: "STRIPE_WEBHOOK_SECRET".into(),
+            tolerance_seconds: 300,
+        }
+    }
+}
+
+impl StripeConfig {
+    pub fn secret_key(&self) -> String {
+        secret_from(&self.secret_key, &self.secret_key_env)
+    }
+    pub fn webhook_secret(&self) -> String {
+        secret_from(&self.webhook_secret, &self.webhook_secret_env)
+    }
+}
+
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeConfig")
+            .field("api_base", &self.api_base)
+            .field("secret_key_env", &self.secret_key_env)
+            .field("webhook_secret_env", &self.webhook_secret_env)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Midtrans Snap: QRIS, e-wallets and bank transfers, paid once.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MidtransConfig {
+    /// Where Snap transactions are made (sandbox: https://app.sandbox.midtrans.com).
+    pub snap_base: String,
+    /// The Core API, for refunds (sandbox: https://api.sandbox.midtrans.com).
+    pub api_base: String,
+    pub server_key: String,
+    pub server_key_env: String,
+    /// Which of "qris", "ewallet", "bank_transfer" readers may choose.
+    pub methods: Vec<String>,
+}
+
+impl Default for MidtransConfig {
+    fn default() -> Self {
+        MidtransConfig {
+            snap_base: "https://app.midtrans.com".into(),
+            api_base: "https://api.midtrans.com".into(),
+            server_key: String::new(),
+            server_key_env: "MIDTRANS_SERVER_KEY".into(),
+            methods: vec!["qris".into(), "ewallet".into(), "bank_transfer".into()],
+        }
+    }
+}
+
+impl MidtransConfig {
+    pub fn server_key(&self) -> String {
+        secret_from(&self.server_key, &self.server_key_env)
+    }
+}
+
+impl std::fmt::Debug for MidtransConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MidtransConfig")
+            .field("snap_base", &self.snap_base)
+            .field("api_base", &self.api_base)
+            .field("server_key_env", &self.server_key_env)
+            .field("methods", &self.methods)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One webhook: where to send, the HMAC secret, and which events
@@ -183,6 +307,33 @@ pub struct Plan {
     pub days: Option<u32>,
     #[serde(default)]
     pub benefits: Vec<String>,
+    /// ISO 4217 code of `price_idr`'s currency (the field keeps its name;
+    /// Midtrans takes only IDR).
+    #[serde(default = "idr")]
+    pub currency: String,
+    /// A Stripe Price id for this plan; without it Checkout is given the
+    /// price and period inline.
+    #[serde(default)]
+    pub stripe_price: Option<String>,
+}
+
+fn idr() -> String {
+    "IDR".into()
+}
+
+impl Plan {
+    /// Renews by itself (through Stripe); a pass is paid once.
+    pub fn recurring(&self) -> bool {
+        matches!(self.period.as_str(), "month" | "year")
+    }
+
+    /// Days one payment buys.
+    pub fn days(&self) -> u32 {
+        self.days.unwrap_or(match self.period.as_str() {
+            "year" => 365,
+            _ => 30,
+        })
+    }
 }
 
 impl Default for Config {
@@ -210,6 +361,7 @@ impl Default for Config {
             webhooks: Vec::new(),
             reader_cache_ms: 1000,
             staff_require_totp: false,
+            payments: PaymentsConfig::default(),
         }
     }
 }
@@ -241,6 +393,8 @@ fn default_plans() -> Vec<Plan> {
             period: "month".into(),
             days: None,
             benefits: vec![],
+            currency: idr(),
+            stripe_price: None,
         },
         Plan {
             id: "yearly".into(),
@@ -249,6 +403,8 @@ fn default_plans() -> Vec<Plan> {
             period: "year".into(),
             days: None,
             benefits: vec![],
+            currency: idr(),
+            stripe_price: None,
         },
         Plan {
             id: "pass30".into(),
@@ -257,6 +413,8 @@ fn default_plans() -> Vec<Plan> {
             period: "pass".into(),
             days: Some(30),
             benefits: vec![],
+            currency: idr(),
+            stripe_price: None,
         },
     ]
 }
@@ -364,6 +522,30 @@ impl Config {
                 });
             }
         }
+        for p in &self.plans {
+            if !["month", "year", "pass"].contains(&p.period.as_str()) {
+                return Err(ConfigError::Invalid {
+                    key: "plans",
+                    message: format!("plan {:?}: period must be month, year or pass", p.id),
+                });
+            }
+            if p.currency.len() != 3 || !p.currency.chars().all(|c| c.is_ascii_uppercase()) {
+                return Err(ConfigError::Invalid {
+                    key: "plans",
+                    message: format!("plan {:?}: currency must be like \"IDR\"", p.id),
+                });
+            }
+        }
+        if let Some(m) = &self.payments.midtrans {
+            for method in &m.methods {
+                if !["qris", "ewallet", "bank_transfer"].contains(&method.as_str()) {
+                    return Err(ConfigError::Invalid {
+                        key: "payments.midtrans.methods",
+                        message: format!("{method:?} is not one of qris, ewallet, bank_transfer"),
+                    });
+                }
+            }
+        }
         Ok(())
     }
 
@@ -430,6 +612,21 @@ mod tests {
         let mut c = Config::default();
         c.mail.smtp_url = Some("smtps://user:hunter2@mail.example".into());
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn payment_secrets_come_from_the_environment_and_are_not_printed() {
+        let c: Config = toml::from_str(
+            "[payments.stripe]\nsecret_key_env = \"WARTA_TEST_NO_SUCH_VAR\"\nwebhook_secret = \"whsec_shh\"\n\
+             [payments.midtrans]\nserver_key = \"SB-Mid-server-shh\"",
+        )
+        .unwrap();
+        let stripe = c.payments.stripe.as_ref().unwrap();
+        assert_eq!(stripe.secret_key(), "");
+        assert_eq!(stripe.webhook_secret(), "whsec_shh");
+        assert_eq!(stripe.api_base, "https://api.stripe.com");
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("shh"), "{printed}");
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error(transparent)]
+    Payment(#[from] crate::payments::PaymentError),
 }
 
 /// Which error page to show; set on an error response and rendered by the
@@ -50,6 +52,8 @@ pub enum ErrorPage {
     PreconditionFailed,
     PreconditionRequired,
     Internal,
+    /// A payment provider did not answer, or refused.
+    BadGateway,
 }
 
 impl ErrorPage {
@@ -65,6 +69,7 @@ impl ErrorPage {
             ErrorPage::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ErrorPage::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorPage::BadGateway => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -80,6 +85,7 @@ impl ErrorPage {
             ErrorPage::PreconditionFailed => "412",
             ErrorPage::PreconditionRequired => "428",
             ErrorPage::Internal => "500",
+            ErrorPage::BadGateway => "502",
         }
     }
 }
@@ -98,6 +104,19 @@ impl AppError {
             AppError::Store(StoreError::Stale { .. }) => ErrorPage::Conflict,
             AppError::Store(StoreError::Conflict(_)) => ErrorPage::Conflict,
             AppError::Store(_) | AppError::Render(_) => ErrorPage::Internal,
+            AppError::Payment(e) => {
+                use crate::payments::PaymentError as P;
+                match e {
+                    P::NotEnabled(_) => ErrorPage::NotFound,
+                    P::UnknownPlan(_) | P::UnknownMethod(_) | P::Malformed(_) | P::Signature(_) => {
+                        ErrorPage::BadRequest
+                    }
+                    P::NotAllowed(_) => ErrorPage::Conflict,
+                    P::Provider(_) | P::Unreachable(_) => ErrorPage::BadGateway,
+                    P::Store(StoreError::Missing(_)) => ErrorPage::NotFound,
+                    P::Store(_) => ErrorPage::Internal,
+                }
+            }
         }
     }
 }
@@ -105,7 +124,7 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let page = self.page();
-        if page == ErrorPage::Internal {
+        if matches!(page, ErrorPage::Internal | ErrorPage::BadGateway) {
             tracing::error!(error = %self, "request failed");
         }
         let mut res = page.status().into_response();

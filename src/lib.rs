@@ -11,6 +11,7 @@ pub mod media;
 pub mod membership;
 pub mod newsroom;
 pub mod ops;
+pub mod payments;
 pub mod render;
 pub mod server;
 pub mod store;

@@ -121,6 +121,12 @@ pub async fn run_scheduled(app: &App) -> Vec<String> {
     if let Err(e) = app.store.prune_comment_changes().await {
         tracing::warn!(error = %e, "comment change log not pruned");
     }
+    // Provider events stored by a node that died before applying them.
+    let applied = crate::payments::apply_pending(app).await;
+    if applied > 0 {
+        tracing::info!(applied, "stored payment events applied");
+    }
+    crate::payments::send_reminders(app).await;
     let desk = crate::newsroom::Desk {
         store: &*app.backend,
         now: app.clock.now(),

@@ -2,7 +2,7 @@
 //! notification really comes from the provider, reading provider events as
 //! a few kinds Warta cares about, and how each kind moves a payment, so
 //! that duplicates, replays and out-of-order deliveries change nothing.
-//! Plain functions; the HTTP clients and handlers are still to come.
+//! Plain functions; `crate::payments` drives them.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256, Sha512};
@@ -108,14 +108,37 @@ pub fn midtrans_event(transaction_status: &str, fraud_status: Option<&str>) -> O
     }
 }
 
-/// Stripe event types Warta acts on.
-pub fn stripe_event(kind: &str) -> Option<Event> {
-    match kind {
-        "checkout.session.completed" | "invoice.paid" => Some(Event::Paid),
+/// What Warta reads of a Stripe event: its type and the few fields of its
+/// object that change what it means.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StripeFacts<'a> {
+    pub kind: &'a str,
+    /// On invoices: `subscription_create` for the first one.
+    pub billing_reason: Option<&'a str>,
+    /// On Checkout sessions: `paid`, or `unpaid` for a method that settles later.
+    pub payment_status: Option<&'a str>,
+    /// On subscriptions: the reader asked to stop at the period's end.
+    pub cancel_at_period_end: bool,
+}
+
+/// Stripe event types Warta acts on. The first period of a subscription
+/// is paid by the completed Checkout session; the invoice Stripe sends for
+/// it too is not counted again.
+pub fn stripe_event(f: StripeFacts<'_>) -> Option<Event> {
+    match f.kind {
+        "checkout.session.completed" if f.payment_status == Some("unpaid") => Some(Event::Pending),
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
+            Some(Event::Paid)
+        }
+        "invoice.paid" if f.billing_reason == Some("subscription_create") => None,
+        "invoice.paid" => Some(Event::Paid),
         "invoice.payment_failed" => Some(Event::RenewalFailed),
+        "customer.subscription.updated" if f.cancel_at_period_end => Some(Event::Cancelled),
         "customer.subscription.deleted" => Some(Event::Cancelled),
         "charge.refunded" => Some(Event::Refunded),
-        "checkout.session.expired" => Some(Event::Expired),
+        "checkout.session.expired" | "checkout.session.async_payment_failed" => {
+            Some(Event::Expired)
+        }
         _ => None,
     }
 }
@@ -129,6 +152,46 @@ pub enum State {
     Cancelled,
     Refunded,
     Expired,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Active => "active",
+            State::Grace => "grace",
+            State::Cancelled => "cancelled",
+            State::Refunded => "refunded",
+            State::Expired => "expired",
+        }
+    }
+
+    /// `None` for a payment no provider has told us of yet ("new").
+    pub fn parse(s: &str) -> Option<State> {
+        [
+            State::Pending,
+            State::Active,
+            State::Grace,
+            State::Cancelled,
+            State::Refunded,
+            State::Expired,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::Pending => "pending",
+            Event::Paid => "paid",
+            Event::RenewalFailed => "renewal_failed",
+            Event::Cancelled => "cancelled",
+            Event::Refunded => "refunded",
+            Event::Expired => "expired",
+        }
+    }
 }
 
 /// What to do to the membership.
@@ -285,17 +348,52 @@ mod tests {
         assert_eq!(midtrans_event("expire", None), Some(Event::Expired));
         assert_eq!(midtrans_event("refund", None), Some(Event::Refunded));
         assert_eq!(midtrans_event("authorize", None), None);
-        assert_eq!(stripe_event("invoice.paid"), Some(Event::Paid));
+        let kind = |kind| StripeFacts {
+            kind,
+            ..StripeFacts::default()
+        };
+        assert_eq!(stripe_event(kind("invoice.paid")), Some(Event::Paid));
         assert_eq!(
-            stripe_event("invoice.payment_failed"),
+            stripe_event(StripeFacts {
+                billing_reason: Some("subscription_create"),
+                ..kind("invoice.paid")
+            }),
+            None,
+            "the first invoice is paid by the checkout session"
+        );
+        assert_eq!(
+            stripe_event(kind("checkout.session.completed")),
+            Some(Event::Paid)
+        );
+        assert_eq!(
+            stripe_event(StripeFacts {
+                payment_status: Some("unpaid"),
+                ..kind("checkout.session.completed")
+            }),
+            Some(Event::Pending)
+        );
+        assert_eq!(
+            stripe_event(kind("invoice.payment_failed")),
             Some(Event::RenewalFailed)
         );
+        assert_eq!(stripe_event(kind("customer.subscription.updated")), None);
         assert_eq!(
-            stripe_event("customer.subscription.deleted"),
+            stripe_event(StripeFacts {
+                cancel_at_period_end: true,
+                ..kind("customer.subscription.updated")
+            }),
             Some(Event::Cancelled)
         );
-        assert_eq!(stripe_event("charge.refunded"), Some(Event::Refunded));
-        assert_eq!(stripe_event("customer.created"), None);
+        assert_eq!(
+            stripe_event(kind("customer.subscription.deleted")),
+            Some(Event::Cancelled)
+        );
+        assert_eq!(stripe_event(kind("charge.refunded")), Some(Event::Refunded));
+        assert_eq!(
+            stripe_event(kind("checkout.session.expired")),
+            Some(Event::Expired)
+        );
+        assert_eq!(stripe_event(kind("customer.created")), None);
     }
 
     /// The lifecycle, as sequences of events and what each did.

@@ -35,6 +35,7 @@ const NOTICES: &[&str] = &[
     "sessions_revoked",
     "redeemed",
     "verification_sent",
+    "subscription_cancelled",
 ];
 
 fn notice_of(uri: &Uri) -> Option<&'static str> {
@@ -43,7 +44,7 @@ fn notice_of(uri: &Uri) -> Option<&'static str> {
     NOTICES.iter().copied().find(|k| *k == key)
 }
 
-async fn render(
+pub(super) async fn render(
     app: &AppState,
     ctx: &Ctx,
     uri: &Uri,
@@ -633,6 +634,7 @@ pub async fn account_page(
             membership => minijinja::value::Serde(status),
             history,
             sessions,
+            payments => minijinja::value::Serde(super::payments::of_reader(&app, acct.id).await?),
         },
     )
     .await
@@ -831,7 +833,8 @@ pub async fn redeem(
             };
             let c = Chrome::build(&app, &ctx, &uri).await?;
             let plans = &app.cfg.plans;
-            let ctx_v = crate::view! { site => &c, t => &*c.t, plans, error => key, code => f.code.clone() };
+            let methods = super::site::pay_methods(&app);
+            let ctx_v = crate::view! { site => &c, t => &*c.t, plans, methods, error => key, code => f.code.clone() };
             let html = app.views.render("plans.html", ctx_v)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
         }

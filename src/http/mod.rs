@@ -11,6 +11,7 @@ pub mod cache;
 pub mod comments;
 pub mod errors;
 pub mod members_api;
+pub mod payments;
 pub mod reader_cache;
 pub mod site;
 pub mod story_form;
@@ -79,9 +80,31 @@ pub fn content_security_policy(cfg: &Config) -> HeaderValue {
     let csp = format!(
         "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; \
          script-src 'self' {extra}; style-src 'self'; frame-src https:; frame-ancestors 'self'; \
-         base-uri 'self'; form-action 'self'"
+         base-uri 'self'; form-action 'self'{}",
+        payment_origins(cfg)
     );
     HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'"))
+}
+
+/// The join button posts to us and we redirect to the provider's checkout;
+/// browsers hold that redirect to `form-action`, so the providers'
+/// checkout origins are allowed there too.
+fn payment_origins(cfg: &Config) -> String {
+    let origin = |url: &str| -> Option<String> {
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split('/').next()?;
+        (!host.is_empty() && !host.contains([' ', ';', '\'', '"']))
+            .then(|| format!(" {scheme}://{host}"))
+    };
+    let mut out = String::new();
+    if let Some(s) = &cfg.payments.stripe {
+        out.push_str(" https://checkout.stripe.com");
+        out.push_str(&origin(&s.api_base).unwrap_or_default());
+    }
+    if let Some(m) = &cfg.payments.midtrans {
+        out.push_str(&origin(&m.snap_base).unwrap_or_default());
+    }
+    out
 }
 
 pub type AppState = Arc<App>;
@@ -122,6 +145,13 @@ pub fn router(app: AppState) -> Router {
         .route("/account/email/confirm", get(accounts::confirm_email))
         .route("/account/delete", post(accounts::delete_account))
         .route("/plus/redeem", post(accounts::redeem))
+        .route("/plus/checkout", post(payments::checkout))
+        .route("/plus/return", get(payments::return_page))
+        .route("/account/payments/{id}/cancel", post(payments::cancel))
+        .route("/account/payments/{id}/portal", post(payments::portal))
+        .route("/admin/payments", get(payments::admin_list))
+        .route("/admin/payments/{id}/refund", post(payments::admin_refund))
+        .route("/admin/payments/grant", post(payments::admin_grant))
         .route("/comments/{id}/edit", post(comments::edit))
         .route("/comments/{id}/delete", post(comments::delete))
         .route("/comments/{id}/report", post(comments::report))
@@ -184,6 +214,11 @@ pub fn router(app: AppState) -> Router {
             post(members_api::sign_in).delete(members_api::sign_out),
         )
         .route("/api/v1/members/me", get(members_api::me))
+        .route("/payments/stripe/webhook", post(payments::stripe_webhook))
+        .route(
+            "/payments/midtrans/notification",
+            post(payments::midtrans_notification),
+        )
         .route(
             "/api/v1/admin/articles",
             get(admin_api::list).post(admin_api::create),

@@ -333,12 +333,22 @@ pub async fn plans(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Re
     let c = chrome(&app, &uri, &ctx).await?;
     let plans = &app.cfg.plans;
     let canonical = format!("{}/plus", app.cfg.base_url);
+    let methods = pay_methods(&app);
+    let cancelled = uri.query().is_some_and(|q| q.contains("cancelled=1"));
     page(
         &app,
         &uri,
         "plans.html",
-        crate::view! { site => &c, t => &*c.t, plans, canonical },
+        crate::view! { site => &c, t => &*c.t, plans, canonical, methods, cancelled },
     )
+}
+
+/// The payment methods the plans page offers, by name.
+pub fn pay_methods(app: &AppState) -> Vec<&'static str> {
+    crate::payments::methods(app)
+        .into_iter()
+        .map(|m| m.as_str())
+        .collect()
 }
 
 pub async fn not_found() -> AppError {

@@ -2,10 +2,12 @@
 //! implementation will sit beside it and pass the same tests.
 
 pub mod newsroom;
+pub mod payments;
 pub mod postgres;
 pub mod readers;
 mod sql;
 mod sql_newsroom;
+mod sql_payments;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -178,8 +180,14 @@ pub async fn open(
 pub type ChangeHook = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// A backend that stores both content and readers.
-pub trait Backend: Store + readers::ReaderStore + newsroom::NewsroomStore {}
-impl<T: Store + readers::ReaderStore + newsroom::NewsroomStore> Backend for T {}
+pub trait Backend:
+    Store + readers::ReaderStore + newsroom::NewsroomStore + payments::PaymentStore
+{
+}
+impl<T: Store + readers::ReaderStore + newsroom::NewsroomStore + payments::PaymentStore> Backend
+    for T
+{
+}
 
 #[async_trait]
 pub trait Store: Send + Sync {

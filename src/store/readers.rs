@@ -55,7 +55,7 @@ impl TokenPurpose {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMembership {
     pub plan_id: String,
     pub source: Source,

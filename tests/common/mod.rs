@@ -453,3 +453,64 @@ pub fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
         comments: vec![],
     }
 }
+
+/// A demo site served on a real socket, with Stripe and Midtrans pointed at
+/// the payment stand-in (which sends its webhooks to that socket).
+pub struct PaySite {
+    pub site: TestSite,
+    pub base: String,
+    pub standin: std::sync::Arc<warta::payments::standin::StandIn>,
+}
+
+pub const STRIPE_KEY: &str = "sk_test_standin";
+pub const STRIPE_WHSEC: &str = "whsec_standin";
+pub const MIDTRANS_KEY: &str = "SB-Mid-server-standin";
+
+pub async fn pay_site() -> PaySite {
+    use warta::config::{MidtransConfig, StripeConfig};
+    use warta::payments::standin;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    // The stand-in signs with the site's clock, which tests move.
+    let app_cell: Arc<std::sync::OnceLock<AppState>> = Arc::default();
+    let cell = app_cell.clone();
+    let standin = standin::spawn(
+        "127.0.0.1:0",
+        standin::Settings {
+            site: base.clone(),
+            stripe_secret_key: STRIPE_KEY.into(),
+            stripe_webhook_secret: STRIPE_WHSEC.into(),
+            midtrans_server_key: MIDTRANS_KEY.into(),
+            now: Arc::new(move || cell.get().map(|a| a.clock.now()).unwrap_or(NOW)),
+        },
+    )
+    .await
+    .unwrap();
+    let mut cfg = Config {
+        base_url: base.clone(),
+        ..Config::default()
+    };
+    cfg.payments.stripe = Some(StripeConfig {
+        api_base: standin.base.clone(),
+        secret_key: STRIPE_KEY.into(),
+        webhook_secret: STRIPE_WHSEC.into(),
+        ..StripeConfig::default()
+    });
+    cfg.payments.midtrans = Some(MidtransConfig {
+        snap_base: standin.base.clone(),
+        api_base: standin.base.clone(),
+        server_key: MIDTRANS_KEY.into(),
+        ..MidtransConfig::default()
+    });
+    let site = demo_site_with(cfg).await;
+    let _ = app_cell.set(site.app.clone());
+    let router = site.router.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    PaySite {
+        site,
+        base,
+        standin,
+    }
+}

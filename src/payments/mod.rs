@@ -1,0 +1,548 @@
+//! Paying for the membership: checkout with a provider, then the provider's
+//! signed events, each stored before it is acted on and applied exactly
+//! once through `domain::payment::apply`, into the same memberships that
+//! grants and redeem codes make.
+//!
+//! Stripe takes cards (recurring plans become subscriptions); Midtrans Snap
+//! takes QRIS, e-wallets and bank transfers, paid once per period.
+
+pub mod midtrans;
+pub mod standin;
+pub mod stripe;
+
+use crate::domain::membership::{Source, Status, next_period};
+use crate::domain::payment::{self, Effect, Event, State};
+use crate::http::App;
+use crate::store::StoreError;
+use crate::store::payments::{
+    MembershipChange, NewPayment, NewPaymentEvent, Payment, PaymentEvent, PaymentStep,
+    PaymentUpdate, RefColumn, StepResult,
+};
+use crate::store::readers::{Account, NewMembership};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error("{0} payments are not enabled")]
+    NotEnabled(&'static str),
+    #[error("no plan {0:?}")]
+    UnknownPlan(String),
+    #[error("{0:?} is not a payment method here")]
+    UnknownMethod(String),
+    #[error("this payment cannot be {0}")]
+    NotAllowed(&'static str),
+    /// A notification that does not prove it comes from the provider.
+    #[error("signature refused: {0}")]
+    Signature(String),
+    #[error("malformed notification: {0}")]
+    Malformed(String),
+    #[error("the provider refused: {0}")]
+    Provider(String),
+    #[error("the provider cannot be reached: {0}")]
+    Unreachable(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The ways to pay, as the plans page offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Card,
+    Qris,
+    Ewallet,
+    BankTransfer,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Card => "card",
+            Method::Qris => "qris",
+            Method::Ewallet => "ewallet",
+            Method::BankTransfer => "bank_transfer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        [
+            Method::Card,
+            Method::Qris,
+            Method::Ewallet,
+            Method::BankTransfer,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+    }
+
+    pub fn provider(self) -> &'static str {
+        match self {
+            Method::Card => "stripe",
+            _ => "midtrans",
+        }
+    }
+}
+
+/// The methods enabled by the settings, in the order readers see them:
+/// the Indonesian rails first.
+pub fn methods(app: &App) -> Vec<Method> {
+    let mut out = Vec::new();
+    if let Some(m) = &app.cfg.payments.midtrans {
+        for name in &m.methods {
+            if let Some(method) = Method::parse(name) {
+                out.push(method);
+            }
+        }
+    }
+    if app.cfg.payments.stripe.is_some() {
+        out.push(Method::Card);
+    }
+    out
+}
+
+fn new_order_id(now: i64) -> String {
+    let mut buf = [0u8; 6];
+    getrandom::fill(&mut buf).expect("the OS has randomness");
+    let tail: String = buf.iter().map(|b| format!("{b:02x}")).collect();
+    format!("W{now}-{tail}")
+}
+
+/// Start paying for `plan_id` with `method`: the provider's checkout page
+/// to send the reader to, and the payment row that waits for its events.
+pub async fn checkout(
+    app: &App,
+    reader: &Account,
+    plan_id: &str,
+    method: &str,
+) -> Result<Payment, PaymentError> {
+    let plan = app
+        .cfg
+        .plan(plan_id)
+        .ok_or_else(|| PaymentError::UnknownPlan(plan_id.to_string()))?
+        .clone();
+    let method = Method::parse(method)
+        .filter(|m| methods(app).contains(m))
+        .ok_or_else(|| PaymentError::UnknownMethod(method.to_string()))?;
+    let now = app.clock.now();
+    let order_id = new_order_id(now);
+    let started = match method {
+        Method::Card => stripe::start_checkout(app, &order_id, &plan, reader).await?,
+        other => midtrans::start_checkout(app, &order_id, &plan, other, reader).await?,
+    };
+    let payment = app
+        .backend
+        .create_payment(
+            &NewPayment {
+                order_id,
+                reader_id: reader.id,
+                provider: method.provider().into(),
+                method: method.as_str().into(),
+                plan_id: plan.id.clone(),
+                amount: plan.price_idr as i64,
+                currency: plan.currency.clone(),
+                // Midtrans is paid once: a monthly plan bought there is a
+                // month, reminded before it ends.
+                recurring: method == Method::Card && plan.recurring(),
+                checkout_ref: started.reference,
+                checkout_url: started.url,
+            },
+            now,
+        )
+        .await?;
+    Ok(payment)
+}
+
+/// What a provider's checkout answered.
+pub struct Started {
+    pub reference: String,
+    pub url: String,
+}
+
+/// What Warta reads of one stored event, whatever the provider.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub event: Option<Event>,
+    pub order_id: Option<String>,
+    pub provider_ref: Option<String>,
+    pub customer_ref: Option<String>,
+    pub charge_ref: Option<String>,
+    /// Where the provider says the paid period ends, when it says.
+    pub period_end: Option<i64>,
+    /// The amount the provider says was paid, checked against the order.
+    pub amount: Option<i64>,
+}
+
+fn read(ev: &PaymentEvent) -> Result<Reading, PaymentError> {
+    let body: serde_json::Value = serde_json::from_str(&ev.payload)
+        .map_err(|e| PaymentError::Malformed(format!("stored event {}: {e}", ev.id)))?;
+    Ok(match ev.provider.as_str() {
+        "stripe" => stripe::read(&body),
+        _ => midtrans::read(&body),
+    })
+}
+
+async fn find_payment(
+    app: &App,
+    provider: &str,
+    r: &Reading,
+) -> Result<Option<Payment>, StoreError> {
+    if let Some(order) = &r.order_id
+        && let Some(p) = app.backend.payment_by_order(order).await?
+    {
+        return Ok(Some(p));
+    }
+    for (column, value) in [
+        (RefColumn::Provider, &r.provider_ref),
+        (RefColumn::Charge, &r.charge_ref),
+        (RefColumn::Customer, &r.customer_ref),
+    ] {
+        if let Some(v) = value
+            && let Some(p) = app.backend.payment_by_ref(provider, column, v).await?
+        {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
+}
+
+/// Store a verified event and apply it. A duplicate (same provider id) is
+/// stored once and applied once: a second delivery only finishes applying
+/// it if a crash stopped the first.
+pub async fn receive(app: &App, e: NewPaymentEvent) -> Result<Received, PaymentError> {
+    let now = app.clock.now();
+    let (id, fresh) = app.backend.record_payment_event(&e, now).await?;
+    apply_stored(app, id).await?;
+    Ok(if fresh {
+        Received::Stored(id)
+    } else {
+        Received::Duplicate
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Received {
+    Stored(i64),
+    Duplicate,
+}
+
+/// Apply one stored event, exactly once across nodes and restarts.
+pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError> {
+    // A few tries: another event for the same payment may move it between
+    // our read and our write; we then decide again on what it became.
+    for _ in 0..5 {
+        let now = app.clock.now();
+        let Some(ev) = app.backend.payment_event(id).await? else {
+            return Err(StoreError::Missing(format!("payment event {id}")).into());
+        };
+        if ev.applied_at.is_some() {
+            return Ok(StepResult::AlreadyApplied);
+        }
+        let reading = read(&ev)?;
+        let payment = find_payment(app, &ev.provider, &reading).await?;
+        let (step, granted) = match &payment {
+            None => (
+                PaymentStep {
+                    event: id,
+                    outcome: "no matching payment".into(),
+                    update: None,
+                },
+                None,
+            ),
+            Some(p) => decide(app, id, p, &reading, now).await?,
+        };
+        match app.backend.commit_payment_step(&step, now).await? {
+            StepResult::Moved => continue,
+            StepResult::Applied => {
+                tracing::info!(event = id, kind = %ev.kind, outcome = %step.outcome, "payment event applied");
+                if let (Some(p), Some(ends_at)) = (&payment, granted) {
+                    mail_paid(app, p, ends_at).await;
+                }
+                return Ok(StepResult::Applied);
+            }
+            StepResult::AlreadyApplied => return Ok(StepResult::AlreadyApplied),
+        }
+    }
+    Err(StoreError::Conflict(format!("payment event {id} kept moving")).into())
+}
+
+/// How an event moves a payment: the step to commit, and the end of a
+/// newly granted period (for the confirmation mail).
+async fn decide(
+    app: &App,
+    event: i64,
+    p: &Payment,
+    r: &Reading,
+    now: i64,
+) -> Result<(PaymentStep, Option<i64>), PaymentError> {
+    let mut update = PaymentUpdate {
+        payment_id: p.id,
+        expected_version: p.version,
+        state: p.state.clone(),
+        provider_ref: r.provider_ref.clone(),
+        customer_ref: r.customer_ref.clone(),
+        charge_ref: r.charge_ref.clone(),
+        period_end: None,
+        change: None,
+    };
+    if let Some(paid) = r.amount
+        && paid != p.amount
+    {
+        // Signed by the provider, yet not what this order costs: kept for
+        // the operator, never granted.
+        return Ok((
+            PaymentStep {
+                event,
+                outcome: format!("refused: amount {paid} is not the order's {}", p.amount),
+                update: None,
+            },
+            None,
+        ));
+    }
+    let Some(e) = r.event else {
+        return Ok((
+            PaymentStep {
+                event,
+                outcome: "noted".into(),
+                update: Some(update),
+            },
+            None,
+        ));
+    };
+    let (next, effect) = payment::apply(State::parse(&p.state), e);
+    update.state = next.as_str().into();
+    let mut granted = None;
+    update.change = match effect {
+        Effect::None => None,
+        Effect::GrantPeriod => {
+            let days = app.cfg.plan(&p.plan_id).map(|pl| pl.days()).unwrap_or(30);
+            let existing = app.readers.memberships(p.reader_id).await?;
+            let (starts_at, by_days) = next_period(&existing, now, days);
+            let ends_at = r
+                .period_end
+                .filter(|end| *end > starts_at && *end <= by_days + 7 * 86_400)
+                .unwrap_or(by_days);
+            update.period_end = Some(ends_at);
+            granted = Some(ends_at);
+            Some(MembershipChange::Grant(NewMembership {
+                plan_id: p.plan_id.clone(),
+                source: Source::Payment,
+                status: Status::Active,
+                starts_at,
+                ends_at,
+                reference: p.order_id.clone(),
+            }))
+        }
+        Effect::StartGrace => {
+            let from = p.period_end.unwrap_or(now).max(now);
+            Some(MembershipChange::Grace {
+                until: from + i64::from(app.cfg.payments.grace_days) * 86_400,
+            })
+        }
+        Effect::EndAtPeriodEnd => Some(MembershipChange::Cancel),
+        Effect::Revoke => Some(MembershipChange::Revoke),
+    };
+    let outcome = format!(
+        "{}: {} -> {}{}",
+        e.as_str(),
+        p.state,
+        next.as_str(),
+        match effect {
+            Effect::None => " (no change)",
+            Effect::GrantPeriod => ", period granted",
+            Effect::StartGrace => ", grace started",
+            Effect::EndAtPeriodEnd => ", ends at period end",
+            Effect::Revoke => ", membership revoked",
+        }
+    );
+    Ok((
+        PaymentStep {
+            event,
+            outcome,
+            update: Some(update),
+        },
+        granted,
+    ))
+}
+
+async fn mail_paid(app: &App, p: &Payment, ends_at: i64) {
+    let Ok(Some(reader)) = app.readers.reader(p.reader_id).await else {
+        return;
+    };
+    let t = app.views.catalog.strings(&app.cfg.locale);
+    let get = |k: &str| t.get(k).cloned().unwrap_or_default();
+    let until = app.zone.long_date(ends_at, &app.cfg.locale);
+    let body = format!(
+        "{}\n\n{}/account\n\n{}\n",
+        get("mail_paid_body").replace("{until}", &until),
+        app.cfg.base_url,
+        get("mail_footer")
+    );
+    if let Err(e) = app
+        .mailer
+        .send(&reader.email, &get("mail_paid_subject"), &body)
+        .await
+    {
+        tracing::error!(error = %e, "could not send the payment confirmation");
+    }
+}
+
+/// Apply what was stored but not applied (a node that died in between);
+/// run by the scheduler on every node.
+pub async fn apply_pending(app: &App) -> usize {
+    let events = match app.backend.unapplied_payment_events(100).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list payment events");
+            return 0;
+        }
+    };
+    let mut applied = 0;
+    for ev in events {
+        match apply_stored(app, ev.id).await {
+            Ok(StepResult::Applied) => applied += 1,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(event = ev.id, error = %e, "payment event not applied"),
+        }
+    }
+    applied
+}
+
+/// Mail readers whose one-off payment ends within the reminder window, once.
+pub async fn send_reminders(app: &App) -> usize {
+    let now = app.clock.now();
+    let before = now + i64::from(app.cfg.payments.reminder_days) * 86_400;
+    let due = match app.backend.payments_to_remind(before, now).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list payments to remind");
+            return 0;
+        }
+    };
+    let mut sent = 0;
+    for p in due {
+        if !matches!(app.backend.mark_reminded(p.id, now).await, Ok(true)) {
+            continue;
+        }
+        let Ok(Some(reader)) = app.readers.reader(p.reader_id).await else {
+            continue;
+        };
+        // Already renewed (a newer pass, a code): nothing to remind of.
+        let ends = p.period_end.unwrap_or(now);
+        let memberships = app
+            .readers
+            .memberships(p.reader_id)
+            .await
+            .unwrap_or_default();
+        if memberships
+            .iter()
+            .any(|m| m.in_period(now) && m.ends_at > ends)
+        {
+            continue;
+        }
+        let t = app.views.catalog.strings(&app.cfg.locale);
+        let get = |k: &str| t.get(k).cloned().unwrap_or_default();
+        let body = format!(
+            "{}\n\n{}/plus\n\n{}\n",
+            get("mail_reminder_body")
+                .replace("{until}", &app.zone.long_date(ends, &app.cfg.locale)),
+            app.cfg.base_url,
+            get("mail_footer")
+        );
+        match app
+            .mailer
+            .send(&reader.email, &get("mail_reminder_subject"), &body)
+            .await
+        {
+            Ok(()) => sent += 1,
+            Err(e) => tracing::error!(error = %e, "could not send a renewal reminder"),
+        }
+    }
+    sent
+}
+
+/// The reader stops a subscription: it runs to the end of the paid period.
+pub async fn cancel(app: &App, reader_id: i64, payment_id: i64) -> Result<(), PaymentError> {
+    let p = owned(app, reader_id, payment_id).await?;
+    if !(p.recurring && matches!(p.state.as_str(), "active" | "grace")) {
+        return Err(PaymentError::NotAllowed("cancelled"));
+    }
+    let e = stripe::cancel_at_period_end(app, &p).await?;
+    receive(app, e).await?;
+    Ok(())
+}
+
+/// An operator gives the money back through the provider; the membership
+/// ends when the provider confirms (its answer is stored as an event).
+pub async fn refund(app: &App, payment_id: i64) -> Result<(), PaymentError> {
+    let p = app
+        .backend
+        .payment(payment_id)
+        .await?
+        .ok_or_else(|| StoreError::Missing(format!("payment {payment_id}")))?;
+    if !matches!(p.state.as_str(), "active" | "grace" | "cancelled") {
+        return Err(PaymentError::NotAllowed("refunded"));
+    }
+    let e = match p.provider.as_str() {
+        "stripe" => stripe::refund(app, &p).await?,
+        _ => midtrans::refund(app, &p).await?,
+    };
+    receive(app, e).await?;
+    Ok(())
+}
+
+/// Where a Stripe subscriber manages their card.
+pub async fn portal_url(
+    app: &App,
+    reader_id: i64,
+    payment_id: i64,
+) -> Result<String, PaymentError> {
+    let p = owned(app, reader_id, payment_id).await?;
+    stripe::portal(app, &p).await
+}
+
+async fn owned(app: &App, reader_id: i64, payment_id: i64) -> Result<Payment, PaymentError> {
+    match app.backend.payment(payment_id).await? {
+        Some(p) if p.reader_id == reader_id => Ok(p),
+        _ => Err(StoreError::Missing(format!("payment {payment_id}")).into()),
+    }
+}
+
+/// The one HTTP client payments use: short timeouts, no redirects.
+pub fn http() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("Warta-Payments/1")
+            .build()
+            .expect("a TLS client can be built")
+    })
+}
+
+/// A provider's JSON answer, or why there is none.
+async fn answer(
+    res: Result<reqwest::Response, reqwest::Error>,
+) -> Result<serde_json::Value, PaymentError> {
+    let res = res.map_err(|e| PaymentError::Unreachable(e.without_url().to_string()))?;
+    let status = res.status();
+    let body: serde_json::Value = res
+        .json()
+        .await
+        .map_err(|e| PaymentError::Provider(format!("{status}: unreadable answer: {e}")))?;
+    if !status.is_success() {
+        // Providers explain refusals in the body; keys are never in it.
+        let why = body
+            .pointer("/error/message")
+            .or_else(|| body.get("status_message"))
+            .or_else(|| body.get("error_messages"))
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        return Err(PaymentError::Provider(format!("{status} {why}")));
+    }
+    Ok(body)
+}
+
+/// What the return page says: still waiting, active, or over.
+pub fn is_waiting(p: &Payment) -> bool {
+    matches!(p.state.as_str(), "new" | "pending")
+}
