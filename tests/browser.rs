@@ -63,10 +63,6 @@ fn free_port() -> u16 {
 
 /// Serve a fresh demo site on a real socket and open Chromium on it.
 async fn browser() -> Browser {
-    let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-        .expect("chromedriver not found: apt-get install chromium chromium-driver (or run the README's test command)");
     let site = common::demo_site().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -74,6 +70,15 @@ async fn browser() -> Browser {
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
     });
+    open(site, base).await
+}
+
+/// Open Chromium on a site already served at `base`.
+async fn open(site: common::TestSite, base: String) -> Browser {
+    let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("chromedriver not found: apt-get install chromium chromium-driver (or run the README's test command)");
 
     let port = free_port();
     let driver = Driver(
@@ -846,4 +851,126 @@ async fn axe_check(c: &Client, pages: &[String]) {
         let violations: Vec<String> = serde_json::from_value(r).unwrap();
         assert!(violations.is_empty(), "{url}:\n{}", violations.join("\n"));
     }
+}
+
+/// A reader on a site whose payments go to the stand-in, signed in.
+async fn paying_reader(
+    email: &str,
+) -> (Browser, std::sync::Arc<warta::payments::standin::StandIn>) {
+    let ps = common::pay_site().await;
+    let standin = ps.standin.clone();
+    common::add_reader(&ps.site, email, "sandi-pembaca-1", true).await;
+    let b = open(ps.site, ps.base).await;
+    log_in(&b, email, "sandi-pembaca-1").await;
+    (b, standin)
+}
+
+async fn ads_on_article(b: &Browser) -> usize {
+    let url = article_url(b, false).await;
+    b.client.goto(&url).await.unwrap();
+    b.client
+        .find_all(Locator::Css("[data-ad-slot]"))
+        .await
+        .unwrap()
+        .len()
+}
+
+/// Wait for the next page to show `css`.
+async fn arrive(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} never appeared"));
+}
+
+/// Wait (up to `secs`) until the page's text contains `needle`.
+async fn wait_text(c: &Client, needle: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let body = text(c, "main").await;
+        if body.contains(needle) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no {needle:?} in: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_joins_by_card_and_the_ads_disappear() {
+    if skip() {
+        return;
+    }
+    let (b, _standin) = paying_reader("kartu@contoh.id").await;
+    let c = &b.client;
+    assert!(ads_on_article(&b).await > 0, "ads before joining");
+    c.goto(&format!("{}/plus", b.base)).await.unwrap();
+    click(c, "#pay-monthly-card").await;
+    click(c, "#join-monthly").await;
+    // The provider's (stand-in) card page, on its own origin.
+    arrive(c, "#pay").await;
+    click(c, "#pay").await;
+    wait_path(c, "/plus/return").await;
+    wait_text(c, "Selamat datang di", 5).await;
+    assert_eq!(
+        c.find(Locator::Css(".payment"))
+            .await
+            .unwrap()
+            .attr("data-state")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("active")
+    );
+    assert_eq!(ads_on_article(&b).await, 0, "members read without ads");
+    // The account page shows the subscription and a way to stop it.
+    c.goto(&format!("{}/account", b.base)).await.unwrap();
+    assert!(text(c, ".payments").await.contains("Aktif"));
+    click(c, ".payments button[id^=cancel-]").await;
+    wait_text(c, "Perpanjangan dihentikan", 5).await;
+    assert_eq!(ads_on_article(&b).await, 0, "the paid period stays");
+    // The payment pages pass axe too.
+    let order = b._site.app.backend.recent_payments(1).await.unwrap()[0]
+        .order_id
+        .clone();
+    axe_check(
+        c,
+        &[
+            format!("{}/plus", b.base),
+            format!("{}/plus/return?order={order}", b.base),
+            format!("{}/account", b.base),
+        ],
+    )
+    .await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_joins_by_qris_that_settles_later() {
+    if skip() {
+        return;
+    }
+    let (b, standin) = paying_reader("qris@contoh.id").await;
+    let c = &b.client;
+    c.goto(&format!("{}/plus", b.base)).await.unwrap();
+    click(c, "#pay-pass30-qris").await;
+    click(c, "#join-pass30").await;
+    // Snap's page (the stand-in's): the reader scans and comes back before
+    // the money is there.
+    arrive(c, "#paid").await;
+    click(c, "#paid").await;
+    wait_path(c, "/plus/return").await;
+    wait_text(c, "Menunggu pembayaran", 5).await;
+    assert!(ads_on_article(&b).await > 0, "not a member while pending");
+    c.back().await.unwrap();
+    wait_path(c, "/plus/return").await;
+    // The money arrives; the waiting page sees it by itself.
+    let order = b._site.app.backend.recent_payments(1).await.unwrap()[0]
+        .order_id
+        .clone();
+    assert_eq!(standin.notify_midtrans(&order, "settlement").await, 200);
+    wait_text(c, "Selamat datang di", 12).await;
+    assert_eq!(ads_on_article(&b).await, 0, "members read without ads");
+    b.close().await;
 }
