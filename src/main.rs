@@ -96,6 +96,27 @@ enum Command {
     /// Newsroom roles.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Run a stand-in for Stripe and Midtrans, to try payments without an
+    /// account with either (it takes no money). Point the site at it with
+    /// examples/payments-standin.toml.
+    PaymentsStandin {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: String,
+        /// The site's base URL, where webhooks and notifications go.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        site: String,
+        #[arg(long, env = "STRIPE_SECRET_KEY", default_value = "sk_test_standin")]
+        stripe_secret_key: String,
+        #[arg(long, env = "STRIPE_WEBHOOK_SECRET", default_value = "whsec_standin")]
+        stripe_webhook_secret: String,
+        #[arg(
+            long,
+            env = "MIDTRANS_SERVER_KEY",
+            default_value = "SB-Mid-server-standin"
+        )]
+        midtrans_server_key: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -315,6 +336,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let app = warta::server::build_app(cfg, st, store.data.clone())?;
             warta::server::serve(app, &addr).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::PaymentsStandin {
+            listen,
+            site,
+            stripe_secret_key,
+            stripe_webhook_secret,
+            midtrans_server_key,
+        } => {
+            let standin = warta::payments::standin::spawn(
+                &listen,
+                warta::payments::standin::Settings {
+                    site: site.trim_end_matches('/').to_string(),
+                    stripe_secret_key,
+                    stripe_webhook_secret,
+                    midtrans_server_key,
+                    now: Arc::new(warta::domain::time::now),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+            eprintln!(
+                "payment stand-in on {}; webhooks go to {site}\n\
+                 settle a Snap order:   curl -X POST {0}/control/midtrans/<order>/settlement\n\
+                 renew a subscription:  curl -X POST {0}/control/stripe/<sub>/renew",
+                standin.base
+            );
+            tokio::signal::ctrl_c().await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { store, articles } => {

@@ -638,6 +638,23 @@ async fn operators_see_payments_with_their_events_and_can_grant() {
     let mut c = signed_in(site, "lihat@contoh.id").await;
     let (order, page) = join(&mut c, "monthly", "card").await;
     click_pay(&page).await;
+    // Someone else's order is nobody's business; a signed-out reader comes
+    // back to it after signing in.
+    let mut other = signed_in(site, "lain@contoh.id").await;
+    assert_eq!(
+        other
+            .get(&format!("/plus/return?order={order}"))
+            .await
+            .status,
+        404
+    );
+    let anon = Client::new(site)
+        .get(&format!("/plus/return?order={order}"))
+        .await;
+    assert_eq!(
+        anon.header("location"),
+        format!("/login?next=/plus/return%3Forder%3D{order}")
+    );
     // Readers cannot see the operators' page.
     assert_eq!(c.get("/admin/payments").await.status, 403);
     let mut a = admin(site).await;

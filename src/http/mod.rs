@@ -96,15 +96,16 @@ fn payment_origins(cfg: &Config) -> String {
         (!host.is_empty() && !host.contains([' ', ';', '\'', '"']))
             .then(|| format!(" {scheme}://{host}"))
     };
-    let mut out = String::new();
+    let mut origins: Vec<String> = Vec::new();
     if let Some(s) = &cfg.payments.stripe {
-        out.push_str(" https://checkout.stripe.com");
-        out.push_str(&origin(&s.api_base).unwrap_or_default());
+        origins.push(" https://checkout.stripe.com".into());
+        origins.extend(origin(&s.api_base));
     }
     if let Some(m) = &cfg.payments.midtrans {
-        out.push_str(&origin(&m.snap_base).unwrap_or_default());
+        origins.extend(origin(&m.snap_base));
     }
-    out
+    origins.dedup();
+    origins.concat()
 }
 
 pub type AppState = Arc<App>;

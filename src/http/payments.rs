@@ -67,6 +67,7 @@ fn view(app: &AppState, p: &Payment) -> serde_json::Value {
         "recurring": p.recurring,
         "state": p.state,
         "period_end": p.period_end,
+        "provider_ref": p.provider_ref,
         "created_at": p.created_at,
         "can_cancel": p.recurring && matches!(p.state.as_str(), "active" | "grace") && p.provider_ref.is_some(),
         "can_manage": p.provider == "stripe" && p.customer_ref.is_some(),
@@ -93,11 +94,16 @@ pub async fn return_page(
     uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let Some(acct) = ctx.viewer.account.as_ref() else {
-        return Ok(Redirect::to("/login?next=/account").into_response());
-    };
     // Snap adds its own `order_id` to the finish URL; ours is `order`.
     let order = q.get("order").or_else(|| q.get("order_id"));
+    let Some(acct) = ctx.viewer.account.as_ref() else {
+        // Back here after signing in (order ids need no escaping; others are dropped).
+        let order = order
+            .filter(|o| o.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .map(|o| format!("%3Forder%3D{o}"))
+            .unwrap_or_default();
+        return Ok(Redirect::to(&format!("/login?next=/plus/return{order}")).into_response());
+    };
     let p = match order {
         Some(o) => app.backend.payment_by_order(o).await?,
         None => None,
