@@ -96,10 +96,23 @@ enum Command {
     /// Newsroom roles.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Payments: check them against their events, or run a providers' stand-in.
+    #[command(subcommand)]
+    Payments(PaymentsCommand),
+}
+
+#[derive(Subcommand)]
+enum PaymentsCommand {
+    /// Fold every payment's stored provider events through the payment rules
+    /// again and name each payment whose state differs (exit 1 if any).
+    Check {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Run a stand-in for Stripe and Midtrans, to try payments without an
     /// account with either (it takes no money). Point the site at it with
     /// examples/payments-standin.toml.
-    PaymentsStandin {
+    Standin {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: String,
@@ -338,13 +351,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             warta::server::serve(app, &addr).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::PaymentsStandin {
+        Command::Payments(PaymentsCommand::Check { store }) => {
+            let (_, st) = open(&store).await?;
+            let mut differ = 0;
+            let mut n = 0;
+            for p in st.recent_payments(i64::MAX).await? {
+                n += 1;
+                let rebuilt = warta::payments::rebuilt_state(st.as_ref(), &p).await?;
+                if rebuilt != p.state {
+                    differ += 1;
+                    println!(
+                        "{}: stored {}, its events say {rebuilt}",
+                        p.order_id, p.state
+                    );
+                }
+            }
+            println!("{n} payments checked, {differ} differ from their events");
+            Ok(if differ == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Payments(PaymentsCommand::Standin {
             listen,
             site,
             stripe_secret_key,
             stripe_webhook_secret,
             midtrans_server_key,
-        } => {
+        }) => {
             let standin = warta::payments::standin::spawn(
                 &listen,
                 warta::payments::standin::Settings {

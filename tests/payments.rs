@@ -257,6 +257,21 @@ async fn stripe_lifecycles_over_signed_webhooks() {
                 "{name}, step {i} {step:?}"
             );
         }
+        // The stored events, folded again, lead to the stored state.
+        let p = site
+            .app
+            .backend
+            .payment_by_order(&order)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            warta::payments::rebuilt_state(site.app.backend.as_ref(), &p)
+                .await
+                .unwrap(),
+            p.state,
+            "{name}: rebuilt from events"
+        );
         // Every event the stand-in sent was answered 200.
         for (kind, status) in ps.standin.sent() {
             assert_eq!(status, 200, "{name}: {kind}");
@@ -347,6 +362,21 @@ async fn midtrans_lifecycles_over_signed_notifications() {
                 "{name}, step {i} {step:?}"
             );
         }
+        // The stored events, folded again, lead to the stored state.
+        let p = site
+            .app
+            .backend
+            .payment_by_order(&order)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            warta::payments::rebuilt_state(site.app.backend.as_ref(), &p)
+                .await
+                .unwrap(),
+            p.state,
+            "{name}: rebuilt from events"
+        );
     }
 }
 
@@ -712,4 +742,86 @@ async fn an_unreachable_provider_is_a_clear_error_and_charges_nothing() {
         .post("/plus/checkout", &[("plan", "monthly"), ("method", "qris")])
         .await;
     assert_eq!(p.status, 400);
+}
+
+#[tokio::test]
+async fn the_check_command_names_payments_their_events_disagree_with() {
+    use warta::store::payments::{NewPayment, PaymentStep, PaymentUpdate};
+    let data = tempfile::tempdir().unwrap();
+    let st = warta::store::sqlite::SqliteStore::open_dir(data.path())
+        .await
+        .unwrap();
+    use warta::store::Store;
+    st.migrate().await.unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_warta"))
+            .args(["payments", "check", "--data"])
+            .arg(data.path())
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let reader =
+        warta::store::readers::ReaderStore::create_reader(&st, "cek@x.id", "h", "", Some(NOW), NOW)
+            .await
+            .unwrap();
+    let p = warta::store::payments::PaymentStore::create_payment(
+        &st,
+        &NewPayment {
+            order_id: "W1-cek".into(),
+            reader_id: reader,
+            provider: "midtrans".into(),
+            method: "qris".into(),
+            plan_id: "pass30".into(),
+            amount: 35_000,
+            currency: "IDR".into(),
+            recurring: false,
+            checkout_ref: String::new(),
+            checkout_url: String::new(),
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    let ok = run();
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("1 payments checked, 0 differ"));
+    // The provider said "expire", yet the row says active.
+    let (id, _) = warta::store::payments::PaymentStore::record_payment_event(
+        &st,
+        &NewPaymentEvent {
+            provider: "midtrans".into(),
+            event_id: "t:expire".into(),
+            kind: "expire".into(),
+            order_id: Some("W1-cek".into()),
+            payload: r#"{"order_id":"W1-cek","transaction_status":"expire"}"#.into(),
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    warta::store::payments::PaymentStore::commit_payment_step(
+        &st,
+        &PaymentStep {
+            event: id,
+            outcome: "tampered".into(),
+            order_id: None,
+            update: Some(PaymentUpdate {
+                payment_id: p.id,
+                expected_version: 0,
+                state: "active".into(),
+                ..PaymentUpdate::default()
+            }),
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    let bad = run();
+    assert_eq!(bad.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert!(
+        out.contains("W1-cek: stored active, its events say expired"),
+        "{out}"
+    );
 }

@@ -23,7 +23,7 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Backend>, Option<PgDatabase>)>
     let mut out = vec![("sqlite", sqlite, None), ("postgres", pg, Some(db))];
     for (_, s, _) in &mut out {
         let applied = s.migrate().await.unwrap();
-        assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+        assert_eq!(applied, (1..=14).collect::<Vec<i64>>());
         assert!(s.migrate().await.unwrap().is_empty(), "migrations run once");
     }
     out
@@ -586,6 +586,147 @@ async fn newsroom_stories_revisions_tokens_and_previews() {
                 .unwrap()
                 .is_empty(),
             "{name}: gone after a minute"
+        );
+    }
+}
+
+#[tokio::test]
+async fn payments_events_are_stored_once_and_applied_once() {
+    use warta::store::payments::{
+        MembershipChange, NewPayment, NewPaymentEvent, PaymentStep, PaymentUpdate, StepResult,
+    };
+    use warta::store::readers::NewMembership;
+    for (name, st, _db) in backends().await {
+        let reader = st
+            .create_reader("bayar@x.id", "h", "", Some(NOW), NOW)
+            .await
+            .unwrap();
+        let p = st
+            .create_payment(
+                &NewPayment {
+                    order_id: "W1-aaaa".into(),
+                    reader_id: reader,
+                    provider: "midtrans".into(),
+                    method: "qris".into(),
+                    plan_id: "pass30".into(),
+                    amount: 35_000,
+                    currency: "IDR".into(),
+                    recurring: false,
+                    checkout_ref: "snap_1".into(),
+                    checkout_url: "https://snap/1".into(),
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
+        assert_eq!((p.state.as_str(), p.version), ("new", 0), "{name}");
+        let e = NewPaymentEvent {
+            provider: "midtrans".into(),
+            event_id: "txn_1:settlement".into(),
+            kind: "settlement".into(),
+            order_id: None,
+            payload: "{}".into(),
+        };
+        let (id, fresh) = st.record_payment_event(&e, NOW).await.unwrap();
+        assert!(fresh, "{name}");
+        assert_eq!(
+            st.record_payment_event(&e, NOW + 1).await.unwrap(),
+            (id, false),
+            "{name}: a duplicate is the same row"
+        );
+        assert_eq!(st.unapplied_payment_events(10).await.unwrap().len(), 1);
+        let grant = |version| PaymentStep {
+            event: id,
+            outcome: "paid".into(),
+            order_id: Some("W1-aaaa".into()),
+            update: Some(PaymentUpdate {
+                payment_id: p.id,
+                expected_version: version,
+                state: "active".into(),
+                period_end: Some(NOW + 30 * 86_400),
+                change: Some(MembershipChange::Grant(NewMembership {
+                    plan_id: "pass30".into(),
+                    source: Source::Payment,
+                    status: warta::domain::membership::Status::Active,
+                    starts_at: NOW,
+                    ends_at: NOW + 30 * 86_400,
+                    reference: "W1-aaaa".into(),
+                })),
+                ..PaymentUpdate::default()
+            }),
+        };
+        // Decided on an old version: refused whole, the event stays unapplied.
+        assert_eq!(
+            st.commit_payment_step(&grant(7), NOW).await.unwrap(),
+            StepResult::Moved,
+            "{name}"
+        );
+        assert!(st.memberships(reader).await.unwrap().is_empty(), "{name}");
+        assert_eq!(st.unapplied_payment_events(10).await.unwrap().len(), 1);
+        assert_eq!(
+            st.commit_payment_step(&grant(0), NOW).await.unwrap(),
+            StepResult::Applied
+        );
+        assert_eq!(
+            st.commit_payment_step(&grant(1), NOW).await.unwrap(),
+            StepResult::AlreadyApplied,
+            "{name}: applied once"
+        );
+        assert_eq!(st.memberships(reader).await.unwrap().len(), 1, "{name}");
+        let ev = st.payment_events_of("W1-aaaa").await.unwrap();
+        assert_eq!(ev.len(), 1, "{name}: the event now names its order");
+        assert_eq!(ev[0].applied_at, Some(NOW));
+        let p = st.payment(p.id).await.unwrap().unwrap();
+        assert_eq!((p.state.as_str(), p.version), ("active", 1), "{name}");
+        // Grace, cancel and revoke act on the payment's period.
+        for (i, (change, status)) in [
+            (
+                MembershipChange::Grace {
+                    until: NOW + 40 * 86_400,
+                },
+                "grace",
+            ),
+            (MembershipChange::Cancel, "cancelled"),
+            (MembershipChange::Revoke, "revoked"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (eid, _) = st
+                .record_payment_event(
+                    &NewPaymentEvent {
+                        event_id: format!("e{i}"),
+                        ..e.clone()
+                    },
+                    NOW,
+                )
+                .await
+                .unwrap();
+            let step = PaymentStep {
+                event: eid,
+                outcome: status.into(),
+                order_id: None,
+                update: Some(PaymentUpdate {
+                    payment_id: p.id,
+                    expected_version: 1 + i as i64,
+                    state: status.into(),
+                    change: Some(change),
+                    ..PaymentUpdate::default()
+                }),
+            };
+            assert_eq!(
+                st.commit_payment_step(&step, NOW).await.unwrap(),
+                StepResult::Applied,
+                "{name} {status}"
+            );
+            let m = &st.memberships(reader).await.unwrap()[0];
+            assert_eq!(m.status.as_str(), status, "{name}");
+        }
+        assert_eq!(
+            st.payment_by_ref("midtrans", warta::store::payments::RefColumn::Provider, "x")
+                .await
+                .unwrap(),
+            None
         );
     }
 }

@@ -243,6 +243,7 @@ pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError
                 PaymentStep {
                     event: id,
                     outcome: "no matching payment".into(),
+                    order_id: None,
                     update: None,
                 },
                 None,
@@ -292,6 +293,7 @@ async fn decide(
             PaymentStep {
                 event,
                 outcome: format!("refused: amount {paid} is not the order's {}", p.amount),
+                order_id: Some(p.order_id.clone()),
                 update: None,
             },
             None,
@@ -302,6 +304,7 @@ async fn decide(
             PaymentStep {
                 event,
                 outcome: "noted".into(),
+                order_id: Some(p.order_id.clone()),
                 update: Some(update),
             },
             None,
@@ -357,6 +360,7 @@ async fn decide(
         PaymentStep {
             event,
             outcome,
+            order_id: Some(p.order_id.clone()),
             update: Some(update),
         },
         granted,
@@ -540,6 +544,24 @@ async fn answer(
         return Err(PaymentError::Provider(format!("{status} {why}")));
     }
     Ok(body)
+}
+
+/// The state a payment's stored events lead to, folded again through the
+/// same rules: what it should be if its row were lost or doubted.
+pub async fn rebuilt_state(
+    store: &dyn crate::store::Backend,
+    p: &Payment,
+) -> Result<String, PaymentError> {
+    let mut state: Option<State> = None;
+    for ev in store.payment_events_of(&p.order_id).await? {
+        if ev.applied_at.is_none() || ev.outcome.starts_with("refused") {
+            continue;
+        }
+        if let Some(e) = read(&ev)?.event {
+            state = Some(payment::apply(state, e).0);
+        }
+    }
+    Ok(state.map_or("new", State::as_str).to_string())
 }
 
 /// What the return page says: still waiting, active, or over.

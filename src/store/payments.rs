@@ -112,6 +112,9 @@ pub struct PaymentUpdate {
 pub struct PaymentStep {
     pub event: i64,
     pub outcome: String,
+    /// The order the event was matched to (kept on the event when the
+    /// provider named only a subscription or a charge).
+    pub order_id: Option<String>,
     pub update: Option<PaymentUpdate>,
 }
 

@@ -184,11 +184,13 @@ macro_rules! sql_payments {
                 // Whoever marks the event first applies it; a second node (or
                 // a retry after a crash) finds it marked and stops.
                 let marked = sqlx::query(
-                    "UPDATE payment_events SET applied_at = $2, outcome = $3 WHERE id = $1 AND applied_at IS NULL",
+                    "UPDATE payment_events SET applied_at = $2, outcome = $3, order_id = COALESCE(order_id, $4) \
+                     WHERE id = $1 AND applied_at IS NULL",
                 )
                 .bind(step.event)
                 .bind(now)
                 .bind(&step.outcome)
+                .bind(&step.order_id)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
