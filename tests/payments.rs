@@ -107,14 +107,41 @@ async fn periods(site: &TestSite, email: &str) -> usize {
     site.app.readers.memberships(r.id).await.unwrap().len()
 }
 
-async fn state(site: &TestSite, order: &str) -> String {
+async fn payment(site: &TestSite, order: &str) -> warta::store::payments::Payment {
     site.app
         .backend
         .payment_by_order(order)
         .await
         .unwrap()
         .unwrap()
-        .state
+}
+
+async fn state(site: &TestSite, order: &str) -> String {
+    payment(site, order).await.state
+}
+
+/// The stored events, folded again, lead to the stored state.
+async fn assert_rebuilt(site: &TestSite, order: &str, name: &str) {
+    let p = payment(site, order).await;
+    let rebuilt = warta::payments::rebuilt_state(site.app.backend.as_ref(), &p)
+        .await
+        .unwrap();
+    assert_eq!(rebuilt, p.state, "{name}: rebuilt from events");
+}
+
+/// An admin refunds through the provider; the provider's own notice of it
+/// follows (and must change nothing).
+async fn refund_as_admin(ps: &PaySite, order: &str, sent: usize) {
+    let id = payment(&ps.site, order).await.id;
+    let mut a = admin(&ps.site).await;
+    let p = a.post(&format!("/admin/payments/{id}/refund"), &[]).await;
+    assert_eq!(
+        p.header("location"),
+        "/admin/payments?notice=refunded",
+        "{}",
+        p.body
+    );
+    settle(ps, sent, 1).await;
 }
 
 /// Wait until the stand-in's asynchronous webhooks have been answered.
@@ -203,14 +230,7 @@ async fn stripe_lifecycles_over_signed_webhooks() {
                     control(&ps, &format!("stripe/{sub}/{what}")).await;
                 }
                 Cancel => {
-                    let id = site
-                        .app
-                        .backend
-                        .payment_by_order(&order)
-                        .await
-                        .unwrap()
-                        .unwrap()
-                        .id;
+                    let id = payment(site, &order).await.id;
                     let p = c.post(&format!("/account/payments/{id}/cancel"), &[]).await;
                     assert_eq!(
                         p.header("location"),
@@ -220,58 +240,20 @@ async fn stripe_lifecycles_over_signed_webhooks() {
                     settle(&ps, sent, 1).await;
                 }
                 Refund => {
-                    let id = site
-                        .app
-                        .backend
-                        .payment_by_order(&order)
-                        .await
-                        .unwrap()
-                        .unwrap()
-                        .id;
-                    let mut a = admin(site).await;
-                    let p = a.post(&format!("/admin/payments/{id}/refund"), &[]).await;
-                    assert_eq!(
-                        p.header("location"),
-                        "/admin/payments?notice=refunded",
-                        "{}",
-                        p.body
-                    );
-                    settle(&ps, sent, 1).await;
+                    refund_as_admin(&ps, &order, sent).await;
                 }
                 Days(n) => site.app.clock.set(site.app.clock.now() + n * DAY),
                 PayLater | Settle | Expire => unreachable!(),
             }
-            assert_eq!(
-                &state(site, &order).await,
-                want_state,
-                "{name}, step {i} {step:?}"
-            );
-            assert_eq!(
+            let seen = (
+                state(site, &order).await,
                 member(site, email).await,
-                *want_member,
-                "{name}, step {i} {step:?}"
-            );
-            assert_eq!(
                 periods(site, email).await,
-                *want_periods,
-                "{name}, step {i} {step:?}"
             );
+            let want = (want_state.to_string(), *want_member, *want_periods);
+            assert_eq!(seen, want, "{name}, step {i} {step:?}");
         }
-        // The stored events, folded again, lead to the stored state.
-        let p = site
-            .app
-            .backend
-            .payment_by_order(&order)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            warta::payments::rebuilt_state(site.app.backend.as_ref(), &p)
-                .await
-                .unwrap(),
-            p.state,
-            "{name}: rebuilt from events"
-        );
+        assert_rebuilt(site, &order, name).await;
         // Every event the stand-in sent was answered 200.
         for (kind, status) in ps.standin.sent() {
             assert_eq!(status, 200, "{name}: {kind}");
@@ -324,59 +306,21 @@ async fn midtrans_lifecycles_over_signed_notifications() {
                 Settle => control(&ps, &format!("midtrans/{order}/settlement")).await,
                 Expire => control(&ps, &format!("midtrans/{order}/expire")).await,
                 Refund => {
-                    let id = site
-                        .app
-                        .backend
-                        .payment_by_order(&order)
-                        .await
-                        .unwrap()
-                        .unwrap()
-                        .id;
-                    let mut a = admin(site).await;
-                    let p = a.post(&format!("/admin/payments/{id}/refund"), &[]).await;
-                    assert_eq!(
-                        p.header("location"),
-                        "/admin/payments?notice=refunded",
-                        "{}",
-                        p.body
-                    );
                     // Midtrans notifies the refund too: the same event id, a duplicate.
-                    settle(&ps, sent, 1).await;
+                    refund_as_admin(&ps, &order, sent).await;
                 }
                 Days(n) => site.app.clock.set(site.app.clock.now() + n * DAY),
                 _ => unreachable!(),
             }
-            assert_eq!(
-                &state(site, &order).await,
-                want_state,
-                "{name}, step {i} {step:?}"
-            );
-            assert_eq!(
+            let seen = (
+                state(site, &order).await,
                 member(site, email).await,
-                *want_member,
-                "{name}, step {i} {step:?}"
-            );
-            assert_eq!(
                 periods(site, email).await,
-                *want_periods,
-                "{name}, step {i} {step:?}"
             );
+            let want = (want_state.to_string(), *want_member, *want_periods);
+            assert_eq!(seen, want, "{name}, step {i} {step:?}");
         }
-        // The stored events, folded again, lead to the stored state.
-        let p = site
-            .app
-            .backend
-            .payment_by_order(&order)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            warta::payments::rebuilt_state(site.app.backend.as_ref(), &p)
-                .await
-                .unwrap(),
-            p.state,
-            "{name}: rebuilt from events"
-        );
+        assert_rebuilt(site, &order, name).await;
     }
 }
 

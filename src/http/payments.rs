@@ -181,6 +181,12 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
+/// A signed-in reader's form on their account page: who, once the token checks.
+fn reader_form(ctx: &Ctx, headers: &HeaderMap, csrf: &str) -> Result<Option<i64>, AppError> {
+    check_csrf(headers, csrf)?;
+    Ok(ctx.viewer.account.as_ref().map(|a| a.id))
+}
+
 /// Stop a subscription from renewing; the paid period stays.
 pub async fn cancel(
     State(app): State<AppState>,
@@ -189,11 +195,10 @@ pub async fn cancel(
     Path(id): Path<i64>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
-    let Some(acct) = ctx.viewer.account.as_ref() else {
+    let Some(reader) = reader_form(&ctx, &headers, &f.csrf)? else {
         return Ok(Redirect::to("/login?next=/account").into_response());
     };
-    payments::cancel(&app, acct.id, id).await?;
+    payments::cancel(&app, reader, id).await?;
     Ok(Redirect::to("/account?notice=subscription_cancelled").into_response())
 }
 
@@ -205,11 +210,10 @@ pub async fn portal(
     Path(id): Path<i64>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
-    let Some(acct) = ctx.viewer.account.as_ref() else {
+    let Some(reader) = reader_form(&ctx, &headers, &f.csrf)? else {
         return Ok(Redirect::to("/login?next=/account").into_response());
     };
-    let url = payments::portal_url(&app, acct.id, id).await?;
+    let url = payments::portal_url(&app, reader, id).await?;
     Ok(Redirect::to(&url).into_response())
 }
 
@@ -248,6 +252,16 @@ pub async fn admin_list(
     )
 }
 
+/// Payments are the admins' (the role that manages settings), by form only.
+fn admin_form(s: &StaffCtx, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
+    check_csrf(headers, csrf)?;
+    if s.staff.may(Action::ManageSettings, None) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn admin_refund(
     State(app): State<AppState>,
     s: StaffCtx,
@@ -255,10 +269,7 @@ pub async fn admin_refund(
     Path(id): Path<i64>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
-    if !s.staff.may(Action::ManageSettings, None) {
-        return Err(AppError::Forbidden);
-    }
+    admin_form(&s, &headers, &f.csrf)?;
     payments::refund(&app, id).await?;
     let now = app.clock.now();
     app.backend
@@ -288,10 +299,7 @@ pub async fn admin_grant(
     headers: HeaderMap,
     Form(f): Form<GrantForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
-    if !s.staff.may(Action::ManageSettings, None) {
-        return Err(AppError::Forbidden);
-    }
+    admin_form(&s, &headers, &f.csrf)?;
     if app.cfg.plan(&f.plan).is_none() || !(1..=3660).contains(&f.days) {
         return Err(AppError::BadRequest("plan or days".into()));
     }

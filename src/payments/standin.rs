@@ -209,14 +209,9 @@ impl StandIn {
 
     /// Tell the site `status` about the Snap order `order_id`.
     pub async fn notify_midtrans(&self, order_id: &str, status: &str) -> u16 {
-        let txn = self
-            .txns
-            .lock()
-            .unwrap()
-            .values()
-            .find(|t| t.order_id == order_id)
-            .cloned();
-        let Some(t) = txn else { return 404 };
+        let Some(t) = self.txn_of(order_id) else {
+            return 404;
+        };
         let body = self.midtrans_notification(&t.transaction_id, order_id, status, &t.gross);
         self.send_midtrans(&body).await
     }
@@ -236,6 +231,15 @@ impl StandIn {
         };
         self.sent.lock().unwrap().push((label.to_string(), status));
         status
+    }
+
+    fn txn_of(&self, order_id: &str) -> Option<Txn> {
+        self.txns
+            .lock()
+            .unwrap()
+            .values()
+            .find(|t| t.order_id == order_id)
+            .cloned()
     }
 
     /// The subscription a paid Checkout session made.
@@ -559,14 +563,7 @@ async fn midtrans_refund(
     if !me.check_basic(&headers) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let txn = me
-        .txns
-        .lock()
-        .unwrap()
-        .values()
-        .find(|t| t.order_id == order)
-        .cloned();
-    let Some(t) = txn else {
+    let Some(t) = me.txn_of(&order) else {
         return axum::Json(
             json!({"status_code": "404", "status_message": "Transaction doesn't exist."}),
         )

@@ -716,6 +716,29 @@ macro_rules! sql_store {
             }
         }
 
+        /// The one place a membership row is written (grants, codes, payments).
+        async fn insert_membership<'e, E: sqlx::Executor<'e, Database = $Db>>(
+            ex: E,
+            reader_id: i64,
+            m: &NewMembership,
+            now: i64,
+        ) -> Result<$Row> {
+            Ok(sqlx::query(
+                "INSERT INTO memberships (reader_id, plan_id, source, status, starts_at, ends_at, reference, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+            )
+            .bind(reader_id)
+            .bind(&m.plan_id)
+            .bind(m.source.as_str())
+            .bind(m.status.as_str())
+            .bind(m.starts_at)
+            .bind(m.ends_at)
+            .bind(&m.reference)
+            .bind(now)
+            .fetch_one(ex)
+            .await?)
+        }
+
         fn membership_of(r: &$Row) -> Result<Membership> {
             let source: String = r.get("source");
             let status: String = r.get("status");
@@ -1014,20 +1037,7 @@ macro_rules! sql_store {
                 m: &NewMembership,
                 now: i64,
             ) -> Result<Membership> {
-                let row = sqlx::query(
-                    "INSERT INTO memberships (reader_id, plan_id, source, status, starts_at, ends_at, reference, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
-                )
-                .bind(reader_id)
-                .bind(&m.plan_id)
-                .bind(m.source.as_str())
-                .bind(m.status.as_str())
-                .bind(m.starts_at)
-                .bind(m.ends_at)
-                .bind(&m.reference)
-                .bind(now)
-                .fetch_one(&self.pool)
-                .await?;
+                let row = insert_membership(&self.pool, reader_id, m, now).await?;
                 membership_of(&row)
             }
 

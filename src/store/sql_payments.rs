@@ -221,20 +221,7 @@ macro_rules! sql_payments {
                     match &u.change {
                         None => {}
                         Some(MembershipChange::Grant(m)) => {
-                            sqlx::query(
-                                "INSERT INTO memberships (reader_id, plan_id, source, status, starts_at, ends_at, reference, created_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                            )
-                            .bind(reader_id)
-                            .bind(&m.plan_id)
-                            .bind(m.source.as_str())
-                            .bind(m.status.as_str())
-                            .bind(m.starts_at)
-                            .bind(m.ends_at)
-                            .bind(&m.reference)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
+                            insert_membership(&mut *tx, reader_id, m, now).await?;
                         }
                         Some(MembershipChange::Grace { until }) => {
                             sqlx::query(sqlx::AssertSqlSafe(format!(
