@@ -175,6 +175,8 @@ enum Step {
     FailRenewal,
     /// The reader stops renewal on the account page.
     Cancel,
+    /// ... and takes that back.
+    Resume,
     /// Stripe ends the subscription.
     End,
     /// An admin refunds through the provider.
@@ -198,8 +200,9 @@ async fn stripe_lifecycles_over_signed_webhooks() {
         // step, payment state after it, member?, membership periods
         ("new and renewed", &[(Join, "active", true, 1), (Renew, "active", true, 2), (Days(45), "active", true, 2), (Days(20), "active", false, 2)]),
         ("failed, grace, paid", &[(Join, "active", true, 1), (Days(30), "active", false, 1), (FailRenewal, "grace", true, 1), (Days(5), "grace", true, 1), (Renew, "active", true, 2)]),
-        ("failed, grace runs out", &[(Join, "active", true, 1), (Days(30), "active", false, 1), (FailRenewal, "grace", true, 1), (Days(8), "grace", false, 1), (End, "cancelled", false, 1)]),
-        ("cancelled keeps the period", &[(Join, "active", true, 1), (Cancel, "cancelled", true, 1), (Days(29), "cancelled", true, 1), (End, "cancelled", true, 1), (Days(2), "cancelled", false, 1)]),
+        ("failed, grace runs out", &[(Join, "active", true, 1), (Days(30), "active", false, 1), (FailRenewal, "grace", true, 1), (Days(8), "grace", false, 1), (End, "ended", false, 1)]),
+        ("cancelled keeps the period", &[(Join, "active", true, 1), (Cancel, "cancelled", true, 1), (Days(29), "cancelled", true, 1), (End, "ended", true, 1), (Days(2), "ended", false, 1)]),
+        ("cancelled, then resumed", &[(Join, "active", true, 1), (Cancel, "cancelled", true, 1), (Resume, "active", true, 1), (Cancel, "cancelled", true, 1), (Resume, "active", true, 1), (Renew, "active", true, 2)]),
         ("refunded", &[(Join, "active", true, 1), (Refund, "refunded", false, 1), (Renew, "refunded", false, 1)]),
     ];
     for (name, steps) in cases {
@@ -229,12 +232,21 @@ async fn stripe_lifecycles_over_signed_webhooks() {
                     };
                     control(&ps, &format!("stripe/{sub}/{what}")).await;
                 }
-                Cancel => {
+                Cancel | Resume => {
                     let id = payment(site, &order).await.id;
-                    let p = c.post(&format!("/account/payments/{id}/cancel"), &[]).await;
+                    let (what, notice) = match step {
+                        Cancel => ("cancel", "cancelled"),
+                        _ => ("resume", "resumed"),
+                    };
+                    let acct = c.get("/account").await.body;
+                    assert!(
+                        acct.contains(&format!("id=\"{what}-{id}\"")),
+                        "{name}: no {what} button"
+                    );
+                    let p = c.post(&format!("/account/payments/{id}/{what}"), &[]).await;
                     assert_eq!(
                         p.header("location"),
-                        "/account?notice=subscription_cancelled"
+                        format!("/account?notice=subscription_{notice}")
                     );
                     // Stripe also sends the same news as a webhook: no change.
                     settle(&ps, sent, 1).await;
@@ -492,6 +504,43 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
         "refs from the early invoice were kept"
     );
     assert_eq!(p.provider_ref.as_deref(), Some("sub_x"));
+    // Stop and resume come as subscription updates. A resume made before
+    // the stop but delivered after it is stale and changes nothing.
+    let updated = |id: &str, cancel: bool, created: i64| {
+        serde_json::json!({
+            "id": id, "type": "customer.subscription.updated", "created": created,
+            "data": {"object": {"object": "subscription", "id": "sub_x", "cancel_at_period_end": cancel},
+                     "previous_attributes": {"cancel_at_period_end": !cancel}}
+        })
+        .to_string()
+    };
+    let stop = updated("evt_stop", true, now);
+    assert_eq!(
+        stripe_post(&ps, &stop, now).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(state(site, &order).await, "cancelled");
+    let old_resume = updated("evt_old_resume", false, now - 60);
+    assert_eq!(
+        stripe_post(&ps, &old_resume, now)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(state(site, &order).await, "cancelled", "a stale resume");
+    let resume = updated("evt_resume", false, now + 1);
+    assert_eq!(
+        stripe_post(&ps, &resume, now)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(state(site, &order).await, "active");
+    assert_eq!(periods(site, email).await, 1);
 
     // Midtrans: a bad signature_key, then a correctly signed notification
     // whose amount is not the order's.

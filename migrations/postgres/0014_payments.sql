@@ -21,6 +21,9 @@ CREATE TABLE payments (
     charge_ref   TEXT,
     period_end   BIGINT,
     reminded_at  BIGINT,
+    -- When the last stop or resume was decided (provider time), so an
+    -- older one delivered late changes nothing.
+    toggled_at   BIGINT,
     created_at   BIGINT NOT NULL,
     updated_at   BIGINT NOT NULL
 );

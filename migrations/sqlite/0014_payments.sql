@@ -21,6 +21,9 @@ CREATE TABLE payments (
     charge_ref   TEXT,
     period_end   INTEGER,
     reminded_at  INTEGER,
+    -- When the last stop or resume was decided (provider time), so an
+    -- older one delivered late changes nothing.
+    toggled_at   INTEGER,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );

@@ -87,8 +87,12 @@ pub enum Event {
     Paid,
     /// A renewal failed: the member keeps reading during grace.
     RenewalFailed,
-    /// The reader cancelled: the paid period runs to its end.
+    /// The reader asked to stop renewing: the paid period runs to its end.
     Cancelled,
+    /// The reader took that back before the period ended.
+    Resumed,
+    /// The subscription is over for good (Stripe deleted it).
+    Ended,
     /// The money went back: the membership ends now.
     Refunded,
     /// A pending payment was never made.
@@ -119,6 +123,8 @@ pub struct StripeFacts<'a> {
     pub payment_status: Option<&'a str>,
     /// On subscriptions: the reader asked to stop at the period's end.
     pub cancel_at_period_end: bool,
+    /// On an updated subscription: it was set to stop before this change.
+    pub was_cancelling: bool,
 }
 
 /// Stripe event types Warta acts on. The first period of a subscription
@@ -134,7 +140,8 @@ pub fn stripe_event(f: StripeFacts<'_>) -> Option<Event> {
         "invoice.paid" => Some(Event::Paid),
         "invoice.payment_failed" => Some(Event::RenewalFailed),
         "customer.subscription.updated" if f.cancel_at_period_end => Some(Event::Cancelled),
-        "customer.subscription.deleted" => Some(Event::Cancelled),
+        "customer.subscription.updated" if f.was_cancelling => Some(Event::Resumed),
+        "customer.subscription.deleted" => Some(Event::Ended),
         "charge.refunded" => Some(Event::Refunded),
         "checkout.session.expired" | "checkout.session.async_payment_failed" => {
             Some(Event::Expired)
@@ -149,7 +156,10 @@ pub enum State {
     Pending,
     Active,
     Grace,
+    /// Will not renew (the reader may still take that back).
     Cancelled,
+    /// Over: no renewal, no resuming.
+    Ended,
     Refunded,
     Expired,
 }
@@ -161,6 +171,7 @@ impl State {
             State::Active => "active",
             State::Grace => "grace",
             State::Cancelled => "cancelled",
+            State::Ended => "ended",
             State::Refunded => "refunded",
             State::Expired => "expired",
         }
@@ -173,6 +184,7 @@ impl State {
             State::Active,
             State::Grace,
             State::Cancelled,
+            State::Ended,
             State::Refunded,
             State::Expired,
         ]
@@ -188,6 +200,8 @@ impl Event {
             Event::Paid => "paid",
             Event::RenewalFailed => "renewal_failed",
             Event::Cancelled => "cancelled",
+            Event::Resumed => "resumed",
+            Event::Ended => "ended",
             Event::Refunded => "refunded",
             Event::Expired => "expired",
         }
@@ -204,6 +218,8 @@ pub enum Effect {
     StartGrace,
     /// Let the current period run out; no renewal.
     EndAtPeriodEnd,
+    /// The current period renews again.
+    Resume,
     /// End the membership now.
     Revoke,
 }
@@ -220,12 +236,17 @@ pub fn apply(state: Option<State>, event: Event) -> (State, Effect) {
         (None, E::Pending) => (S::Pending, F::None),
         (None | Some(S::Pending), E::Paid) => (S::Active, F::GrantPeriod),
         (None | Some(S::Pending), E::Expired) => (S::Expired, F::None),
-        // A renewal, or a late payment after grace.
-        (Some(S::Active | S::Grace), E::Paid) => (S::Active, F::GrantPeriod),
+        // A renewal, a late payment after grace, or a renewal charged after
+        // a cancel whose taking-back we missed: money taken buys a period.
+        (Some(S::Active | S::Grace | S::Cancelled), E::Paid) => (S::Active, F::GrantPeriod),
         (Some(S::Active), E::RenewalFailed) => (S::Grace, F::StartGrace),
         (Some(S::Active | S::Grace), E::Cancelled) => (S::Cancelled, F::EndAtPeriodEnd),
-        (Some(S::Active | S::Grace | S::Cancelled), E::Refunded) => (S::Refunded, F::Revoke),
-        // Refunded and expired are final; everything else is late or
+        (Some(S::Cancelled), E::Resumed) => (S::Active, F::Resume),
+        (Some(S::Active | S::Grace | S::Cancelled), E::Ended) => (S::Ended, F::EndAtPeriodEnd),
+        (Some(S::Active | S::Grace | S::Cancelled | S::Ended), E::Refunded) => {
+            (S::Refunded, F::Revoke)
+        }
+        // Ended, refunded and expired are final; everything else is late or
         // repeated news.
         (Some(s), _) => (s, F::None),
         (None, _) => (S::Pending, F::None),
@@ -385,8 +406,15 @@ mod tests {
             Some(Event::Cancelled)
         );
         assert_eq!(
+            stripe_event(StripeFacts {
+                was_cancelling: true,
+                ..kind("customer.subscription.updated")
+            }),
+            Some(Event::Resumed)
+        );
+        assert_eq!(
             stripe_event(kind("customer.subscription.deleted")),
-            Some(Event::Cancelled)
+            Some(Event::Ended)
         );
         assert_eq!(stripe_event(kind("charge.refunded")), Some(Event::Refunded));
         assert_eq!(
@@ -417,6 +445,12 @@ mod tests {
             ("paid after refund",         &[E::Paid, E::Refunded, E::Paid],         &[F::GrantPeriod, F::Revoke, F::None],   S::Refunded),
             ("refund twice",              &[E::Paid, E::Refunded, E::Refunded],     &[F::GrantPeriod, F::Revoke, F::None],   S::Refunded),
             ("paid after expiry",         &[E::Pending, E::Expired, E::Paid],       &[F::None, F::None, F::None],            S::Expired),
+            ("cancelled, then resumed",   &[E::Paid, E::Cancelled, E::Resumed],     &[F::GrantPeriod, F::EndAtPeriodEnd, F::Resume], S::Active),
+            ("renewed after a missed resume", &[E::Paid, E::Cancelled, E::Paid],    &[F::GrantPeriod, F::EndAtPeriodEnd, F::GrantPeriod], S::Active),
+            ("cancelled, then ended",     &[E::Paid, E::Cancelled, E::Ended],       &[F::GrantPeriod, F::EndAtPeriodEnd, F::EndAtPeriodEnd], S::Ended),
+            ("resumed after the end",     &[E::Paid, E::Ended, E::Resumed],         &[F::GrantPeriod, F::EndAtPeriodEnd, F::None], S::Ended),
+            ("paid after the end",        &[E::Paid, E::Ended, E::Paid],            &[F::GrantPeriod, F::EndAtPeriodEnd, F::None], S::Ended),
+            ("refunded after the end",    &[E::Paid, E::Ended, E::Refunded],        &[F::GrantPeriod, F::EndAtPeriodEnd, F::Revoke], S::Refunded),
         ];
         for (name, events, effects, end) in cases {
             let mut state = None;

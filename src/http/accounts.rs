@@ -36,6 +36,7 @@ const NOTICES: &[&str] = &[
     "redeemed",
     "verification_sent",
     "subscription_cancelled",
+    "subscription_resumed",
 ];
 
 fn notice_of(uri: &Uri) -> Option<&'static str> {

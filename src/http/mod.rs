@@ -149,6 +149,7 @@ pub fn router(app: AppState) -> Router {
         .route("/plus/checkout", post(payments::checkout))
         .route("/plus/return", get(payments::return_page))
         .route("/account/payments/{id}/cancel", post(payments::cancel))
+        .route("/account/payments/{id}/resume", post(payments::resume))
         .route("/account/payments/{id}/portal", post(payments::portal))
         .route("/admin/payments", get(payments::admin_list))
         .route("/admin/payments/{id}/refund", post(payments::admin_refund))

@@ -70,8 +70,9 @@ fn view(app: &AppState, p: &Payment) -> serde_json::Value {
         "provider_ref": p.provider_ref,
         "created_at": p.created_at,
         "can_cancel": p.recurring && matches!(p.state.as_str(), "active" | "grace") && p.provider_ref.is_some(),
+        "can_resume": payments::can_resume(p, app.clock.now()),
         "can_manage": p.provider == "stripe" && p.customer_ref.is_some(),
-        "can_refund": matches!(p.state.as_str(), "active" | "grace" | "cancelled"),
+        "can_refund": matches!(p.state.as_str(), "active" | "grace" | "cancelled" | "ended"),
     })
 }
 
@@ -200,6 +201,21 @@ pub async fn cancel(
     };
     payments::cancel(&app, reader, id).await?;
     Ok(Redirect::to("/account?notice=subscription_cancelled").into_response())
+}
+
+/// Take a stop back: the subscription renews again.
+pub async fn resume(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, AppError> {
+    let Some(reader) = reader_form(&ctx, &headers, &f.csrf)? else {
+        return Ok(Redirect::to("/login?next=/account").into_response());
+    };
+    payments::resume(&app, reader, id).await?;
+    Ok(Redirect::to("/account?notice=subscription_resumed").into_response())
 }
 
 /// Off to Stripe's customer portal (change the card, see invoices).

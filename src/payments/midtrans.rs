@@ -152,6 +152,7 @@ pub fn read(v: &Value) -> Reading {
         } else {
             Some(rupiah(gross).unwrap_or(-1))
         },
+        created: None,
     }
 }
 

@@ -169,6 +169,8 @@ pub struct Reading {
     pub period_end: Option<i64>,
     /// The amount the provider says was paid, checked against the order.
     pub amount: Option<i64>,
+    /// When the provider made the event.
+    pub created: Option<i64>,
 }
 
 fn read(ev: &PaymentEvent) -> Result<Reading, PaymentError> {
@@ -282,6 +284,7 @@ async fn decide(
         customer_ref: r.customer_ref.clone(),
         charge_ref: r.charge_ref.clone(),
         period_end: None,
+        toggled_at: None,
         change: None,
     };
     if let Some(paid) = r.amount
@@ -310,6 +313,27 @@ async fn decide(
             None,
         ));
     };
+    // A stop or resume older than the last one decided is stale news
+    // (webhooks can arrive late): it must not undo the newer one.
+    if matches!(e, Event::Cancelled | Event::Resumed) {
+        if let (Some(at), Some(last)) = (r.created, p.toggled_at)
+            && at < last
+        {
+            return Ok((
+                PaymentStep {
+                    event,
+                    outcome: format!(
+                        "{}: older than the last stop or resume, ignored",
+                        e.as_str()
+                    ),
+                    order_id: Some(p.order_id.clone()),
+                    update: Some(update),
+                },
+                None,
+            ));
+        }
+        update.toggled_at = r.created;
+    }
     let (next, effect) = payment::apply(State::parse(&p.state), e);
     update.state = next.as_str().into();
     let mut granted = None;
@@ -341,6 +365,7 @@ async fn decide(
             })
         }
         Effect::EndAtPeriodEnd => Some(MembershipChange::Cancel),
+        Effect::Resume => Some(MembershipChange::Resume),
         Effect::Revoke => Some(MembershipChange::Revoke),
     };
     let outcome = format!(
@@ -353,6 +378,7 @@ async fn decide(
             Effect::GrantPeriod => ", period granted",
             Effect::StartGrace => ", grace started",
             Effect::EndAtPeriodEnd => ", ends at period end",
+            Effect::Resume => ", renews again",
             Effect::Revoke => ", membership revoked",
         }
     );
@@ -469,9 +495,28 @@ pub async fn cancel(app: &App, reader_id: i64, payment_id: i64) -> Result<(), Pa
     if !(p.recurring && matches!(p.state.as_str(), "active" | "grace")) {
         return Err(PaymentError::NotAllowed("cancelled"));
     }
-    let e = stripe::cancel_at_period_end(app, &p).await?;
+    let e = stripe::set_cancel_at_period_end(app, &p, true).await?;
     receive(app, e).await?;
     Ok(())
+}
+
+/// The reader takes a cancel back before the paid period ends.
+pub async fn resume(app: &App, reader_id: i64, payment_id: i64) -> Result<(), PaymentError> {
+    let p = owned(app, reader_id, payment_id).await?;
+    if !can_resume(&p, app.clock.now()) {
+        return Err(PaymentError::NotAllowed("resumed"));
+    }
+    let e = stripe::set_cancel_at_period_end(app, &p, false).await?;
+    receive(app, e).await?;
+    Ok(())
+}
+
+/// A stopped subscription whose paid period is still running.
+pub fn can_resume(p: &Payment, now: i64) -> bool {
+    p.recurring
+        && p.state == "cancelled"
+        && p.provider_ref.is_some()
+        && p.period_end.is_some_and(|end| end > now)
 }
 
 /// An operator gives the money back through the provider; the membership
@@ -482,7 +527,7 @@ pub async fn refund(app: &App, payment_id: i64) -> Result<(), PaymentError> {
         .payment(payment_id)
         .await?
         .ok_or_else(|| StoreError::Missing(format!("payment {payment_id}")))?;
-    if !matches!(p.state.as_str(), "active" | "grace" | "cancelled") {
+    if !matches!(p.state.as_str(), "active" | "grace" | "cancelled" | "ended") {
         return Err(PaymentError::NotAllowed("refunded"));
     }
     let e = match p.provider.as_str() {

@@ -409,10 +409,12 @@ async fn checkout_pay(State(me): State<Shared>, Path(id): Path<String>) -> Respo
     Redirect::to(&s.success_url).into_response()
 }
 
+/// Stop renewing at the period's end, or take that back.
 async fn stripe_cancel(
     State(me): State<Shared>,
     headers: HeaderMap,
     Path(sub): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     if !me.check_bearer(&headers) {
         return unauthorized();
@@ -420,12 +422,17 @@ async fn stripe_cancel(
     let Some(s) = me.session_by_sub(&sub) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let cancel = f.get("cancel_at_period_end").map(String::as_str) == Some("true");
     let object = json!({
         "id": sub, "object": "subscription", "customer": s.customer,
-        "cancel_at_period_end": true, "metadata": { "order_id": s.order_id },
+        "cancel_at_period_end": cancel, "metadata": { "order_id": s.order_id },
     });
     // Stripe also tells the webhook; the site must take it as the same news.
-    let body = me.stripe_event("customer.subscription.updated", object.clone());
+    let mut event: Value =
+        serde_json::from_str(&me.stripe_event("customer.subscription.updated", object.clone()))
+            .expect("we just wrote it");
+    event["data"]["previous_attributes"] = json!({ "cancel_at_period_end": !cancel });
+    let body = event.to_string();
     let me2 = me.clone();
     tokio::spawn(async move {
         me2.send_stripe(&body).await;

@@ -180,6 +180,10 @@ pub fn read(event: &Value) -> Reading {
             .get("cancel_at_period_end")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        was_cancelling: event
+            .pointer("/data/previous_attributes/cancel_at_period_end")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     };
     Reading {
         event: stripe_event(facts),
@@ -189,30 +193,44 @@ pub fn read(event: &Value) -> Reading {
         charge_ref: text(o, "/payment_intent"),
         period_end,
         amount: None,
+        created: event.get("created").and_then(Value::as_i64),
     }
 }
 
-/// Stop renewing; the answer (the updated subscription) is stored as the
-/// event it is.
-pub async fn cancel_at_period_end(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
+/// Stop renewing at the period's end (or take that back); the answer (the
+/// updated subscription) is stored as the event Stripe would send about it.
+pub async fn set_cancel_at_period_end(
+    app: &App,
+    p: &Payment,
+    cancel: bool,
+) -> Result<NewPaymentEvent, PaymentError> {
     let Some(sub) = &p.provider_ref else {
         return Err(PaymentError::NotAllowed(
-            "cancelled before Stripe confirms it",
+            "changed before Stripe confirms the subscription",
         ));
     };
     let answer = post(
         app,
         &format!("/v1/subscriptions/{sub}"),
-        &[("cancel_at_period_end".into(), "true".into())],
+        &[("cancel_at_period_end".into(), cancel.to_string())],
         None,
     )
     .await?;
-    Ok(api_event(
+    let what = if cancel { "cancel" } else { "resume" };
+    let mut e = api_event(
         p,
         "customer.subscription.updated",
-        &format!("api:cancel:{sub}"),
+        &format!("api:{what}:{sub}:{}", p.version),
+        app.clock.now(),
         answer,
-    ))
+    );
+    if !cancel {
+        // Said the way Stripe says it: what the change replaced.
+        let mut body: Value = serde_json::from_str(&e.payload).expect("we just wrote it");
+        body["data"]["previous_attributes"] = serde_json::json!({ "cancel_at_period_end": true });
+        e.payload = body.to_string();
+    }
+    Ok(e)
 }
 
 pub async fn refund(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
@@ -235,6 +253,7 @@ pub async fn refund(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentEr
         p,
         "charge.refunded",
         &format!("api:refund:{id}"),
+        app.clock.now(),
         answer,
     ))
 }
@@ -264,14 +283,16 @@ pub async fn portal(app: &App, p: &Payment) -> Result<String, PaymentError> {
 
 /// An API answer, wrapped as the event Stripe would send about it, so it
 /// is stored and applied like one.
-fn api_event(p: &Payment, kind: &str, id: &str, mut object: Value) -> NewPaymentEvent {
+fn api_event(p: &Payment, kind: &str, id: &str, now: i64, mut object: Value) -> NewPaymentEvent {
     if let Some(o) = object.as_object_mut() {
         o.entry("metadata")
             .or_insert_with(|| serde_json::json!({}))
             .as_object_mut()
             .map(|m| m.insert("order_id".into(), Value::String(p.order_id.clone())));
     }
-    let body = serde_json::json!({ "id": id, "type": kind, "data": { "object": object } });
+    let body = serde_json::json!({
+        "id": id, "type": kind, "created": now, "data": { "object": object },
+    });
     NewPaymentEvent {
         provider: "stripe".into(),
         event_id: id.into(),

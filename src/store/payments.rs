@@ -36,6 +36,8 @@ pub struct Payment {
     /// Where the paid period ends.
     pub period_end: Option<i64>,
     pub reminded_at: Option<i64>,
+    /// When the last stop or resume happened, by the provider's clock.
+    pub toggled_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -89,6 +91,8 @@ pub enum MembershipChange {
     Grace { until: i64 },
     /// The latest period will not renew; it runs to its end.
     Cancel,
+    /// The latest period renews again after all.
+    Resume,
     /// Every period not yet over is taken back now.
     Revoke,
 }
@@ -104,6 +108,7 @@ pub struct PaymentUpdate {
     pub customer_ref: Option<String>,
     pub charge_ref: Option<String>,
     pub period_end: Option<i64>,
+    pub toggled_at: Option<i64>,
     pub change: Option<MembershipChange>,
 }
 

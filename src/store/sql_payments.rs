@@ -29,6 +29,7 @@ macro_rules! sql_payments {
                 charge_ref: r.get("charge_ref"),
                 period_end: r.get("period_end"),
                 reminded_at: r.get("reminded_at"),
+                toggled_at: r.get("toggled_at"),
                 created_at: r.get("created_at"),
                 updated_at: r.get("updated_at"),
             }
@@ -201,7 +202,8 @@ macro_rules! sql_payments {
                     let Some(row) = sqlx::query(
                         "UPDATE payments SET state = $1, version = version + 1, \
                          provider_ref = COALESCE($2, provider_ref), customer_ref = COALESCE($3, customer_ref), \
-                         charge_ref = COALESCE($4, charge_ref), period_end = COALESCE($5, period_end), updated_at = $6 \
+                         charge_ref = COALESCE($4, charge_ref), period_end = COALESCE($5, period_end), updated_at = $6, \
+                         toggled_at = COALESCE($9, toggled_at) \
                          WHERE id = $7 AND version = $8 RETURNING reader_id, order_id",
                     )
                     .bind(&u.state)
@@ -212,6 +214,7 @@ macro_rules! sql_payments {
                     .bind(now)
                     .bind(u.payment_id)
                     .bind(u.expected_version)
+                    .bind(u.toggled_at)
                     .fetch_optional(&mut *tx)
                     .await?
                     else {
@@ -237,6 +240,15 @@ macro_rules! sql_payments {
                                 "UPDATE memberships SET status = 'cancelled' WHERE status <> $1 AND id = {LATEST_PERIOD}"
                             )))
                             .bind("revoked")
+                            .bind(&order_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        Some(MembershipChange::Resume) => {
+                            sqlx::query(sqlx::AssertSqlSafe(format!(
+                                "UPDATE memberships SET status = 'active' WHERE status = $1 AND id = {LATEST_PERIOD}"
+                            )))
+                            .bind("cancelled")
                             .bind(&order_id)
                             .execute(&mut *tx)
                             .await?;
