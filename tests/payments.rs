@@ -661,6 +661,13 @@ async fn operators_see_payments_with_their_events_and_can_grant() {
     let mut c = signed_in(site, "lihat@contoh.id").await;
     let (order, page) = join(&mut c, "monthly", "card").await;
     click_pay(&page).await;
+    // A card subscriber manages the card in Stripe's customer portal.
+    let id = payment(site, &order).await.id;
+    let portal = c.post(&format!("/account/payments/{id}/portal"), &[]).await;
+    assert_eq!(
+        portal.header("location"),
+        format!("{}/portal", ps.standin.base)
+    );
     // Someone else's order is nobody's business; a signed-out reader comes
     // back to it after signing in.
     let mut other = signed_in(site, "lain@contoh.id").await;

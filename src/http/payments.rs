@@ -188,34 +188,30 @@ fn reader_form(ctx: &Ctx, headers: &HeaderMap, csrf: &str) -> Result<Option<i64>
     Ok(ctx.viewer.account.as_ref().map(|a| a.id))
 }
 
-/// Stop a subscription from renewing; the paid period stays.
-pub async fn cancel(
+/// Stop a subscription from renewing (the paid period stays), or take
+/// that back: `/account/payments/{id}/cancel` and `…/resume`.
+pub async fn renewal(
     State(app): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path((id, action)): Path<(i64, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     let Some(reader) = reader_form(&ctx, &headers, &f.csrf)? else {
         return Ok(Redirect::to("/login?next=/account").into_response());
     };
-    payments::cancel(&app, reader, id).await?;
-    Ok(Redirect::to("/account?notice=subscription_cancelled").into_response())
-}
-
-/// Take a stop back: the subscription renews again.
-pub async fn resume(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<CsrfOnly>,
-) -> Result<Response, AppError> {
-    let Some(reader) = reader_form(&ctx, &headers, &f.csrf)? else {
-        return Ok(Redirect::to("/login?next=/account").into_response());
+    let notice = match action.as_str() {
+        "cancel" => {
+            payments::cancel(&app, reader, id).await?;
+            "subscription_cancelled"
+        }
+        "resume" => {
+            payments::resume(&app, reader, id).await?;
+            "subscription_resumed"
+        }
+        _ => return Err(AppError::NotFound),
     };
-    payments::resume(&app, reader, id).await?;
-    Ok(Redirect::to("/account?notice=subscription_resumed").into_response())
+    Ok(Redirect::to(&format!("/account?notice={notice}")).into_response())
 }
 
 /// Off to Stripe's customer portal (change the card, see invoices).
