@@ -73,6 +73,11 @@ impl PageCache {
         }
     }
 
+    /// How many times the cache has been emptied (wholly or in part).
+    pub fn generation(&self) -> i64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.read().expect("cache lock").len()
     }

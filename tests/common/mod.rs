@@ -124,6 +124,14 @@ pub async fn demo_site_with(cfg: Config) -> TestSite {
         .unwrap();
     let app = warta::server::build_app(cfg, store, dir.path().to_path_buf()).unwrap();
     app.clock.set(NOW);
+    if pg.is_some() {
+        // Once LISTEN is up, the node empties its cache (it may have missed
+        // changes before): wait for that, so tests of caching start after it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while app.cache.generation() == 0 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
     let router = warta::http::router(app.clone());
     TestSite {
         app,
