@@ -536,6 +536,27 @@ impl Config {
                 });
             }
         }
+        // A provider without its secrets would take forged notifications
+        // (an empty key signs for anyone): refuse to start.
+        if let Some(st) = &self.payments.stripe
+            && (st.secret_key().is_empty() || st.webhook_secret().is_empty())
+        {
+            return Err(ConfigError::Invalid {
+                key: "payments.stripe",
+                message: format!(
+                    "needs its secret key and webhook secret (set {} and {})",
+                    st.secret_key_env, st.webhook_secret_env
+                ),
+            });
+        }
+        if let Some(m) = &self.payments.midtrans
+            && m.server_key().is_empty()
+        {
+            return Err(ConfigError::Invalid {
+                key: "payments.midtrans",
+                message: format!("needs its server key (set {})", m.server_key_env),
+            });
+        }
         if let Some(m) = &self.payments.midtrans {
             for method in &m.methods {
                 if !["qris", "ewallet", "bank_transfer"].contains(&method.as_str()) {
@@ -627,6 +648,27 @@ mod tests {
         assert_eq!(stripe.api_base, "https://api.stripe.com");
         let printed = format!("{c:?}");
         assert!(!printed.contains("shh"), "{printed}");
+    }
+
+    #[test]
+    fn a_provider_without_its_secrets_is_refused() {
+        let mut c: Config =
+            toml::from_str("[payments.midtrans]\nserver_key_env = \"WARTA_TEST_NO_SUCH_VAR\"")
+                .unwrap();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("payments.midtrans") && e.contains("WARTA_TEST_NO_SUCH_VAR"),
+            "{e}"
+        );
+        let mut c: Config =
+            toml::from_str("[payments.stripe]\nsecret_key = \"sk\"\nwebhook_secret_env = \"WARTA_TEST_NO_SUCH_VAR\"")
+                .unwrap();
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("payments.stripe")
+        );
     }
 
     #[test]

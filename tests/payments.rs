@@ -131,7 +131,7 @@ async fn assert_rebuilt(site: &TestSite, order: &str, name: &str) {
 
 /// An admin refunds through the provider; the provider's own notice of it
 /// follows (and must change nothing).
-async fn refund_as_admin(ps: &PaySite, order: &str, sent: usize) {
+async fn refund_as_admin(ps: &PaySite, order: &str, sent: usize, notices: usize) {
     let id = payment(&ps.site, order).await.id;
     let mut a = admin(&ps.site).await;
     let p = a.post(&format!("/admin/payments/{id}/refund"), &[]).await;
@@ -141,7 +141,7 @@ async fn refund_as_admin(ps: &PaySite, order: &str, sent: usize) {
         "{}",
         p.body
     );
-    settle(ps, sent, 1).await;
+    settle(ps, sent, notices).await;
 }
 
 /// Wait until the stand-in's asynchronous webhooks have been answered.
@@ -199,11 +199,12 @@ async fn stripe_lifecycles_over_signed_webhooks() {
     let cases: &[(&str, &[Row])] = &[
         // step, payment state after it, member?, membership periods
         ("new and renewed", &[(Join, "active", true, 1), (Renew, "active", true, 2), (Days(45), "active", true, 2), (Days(20), "active", false, 2)]),
-        ("failed, grace, paid", &[(Join, "active", true, 1), (Days(30), "active", false, 1), (FailRenewal, "grace", true, 1), (Days(5), "grace", true, 1), (Renew, "active", true, 2)]),
-        ("failed, grace runs out", &[(Join, "active", true, 1), (Days(30), "active", false, 1), (FailRenewal, "grace", true, 1), (Days(8), "grace", false, 1), (End, "ended", false, 1)]),
-        ("cancelled keeps the period", &[(Join, "active", true, 1), (Cancel, "cancelled", true, 1), (Days(29), "cancelled", true, 1), (End, "ended", true, 1), (Days(2), "ended", false, 1)]),
+        ("failed, grace, paid", &[(Join, "active", true, 1), (Days(33), "active", false, 1), (FailRenewal, "grace", true, 1), (Days(5), "grace", true, 1), (Renew, "active", true, 2)]),
+        ("failed, grace runs out", &[(Join, "active", true, 1), (Days(33), "active", false, 1), (FailRenewal, "grace", true, 1), (Days(8), "grace", false, 1), (End, "ended", false, 1)]),
+        ("cancelled keeps the period", &[(Join, "active", true, 1), (Cancel, "cancelled", true, 1), (Days(29), "cancelled", true, 1), (End, "ended", true, 1), (Days(4), "ended", false, 1)]),
         ("cancelled, then resumed", &[(Join, "active", true, 1), (Cancel, "cancelled", true, 1), (Resume, "active", true, 1), (Cancel, "cancelled", true, 1), (Resume, "active", true, 1), (Renew, "active", true, 2)]),
         ("refunded", &[(Join, "active", true, 1), (Refund, "refunded", false, 1), (Renew, "refunded", false, 1)]),
+        ("refunded during grace", &[(Join, "active", true, 1), (Days(33), "active", false, 1), (FailRenewal, "grace", true, 1), (Refund, "refunded", false, 1)]),
     ];
     for (name, steps) in cases {
         let ps = pay_site().await;
@@ -252,7 +253,7 @@ async fn stripe_lifecycles_over_signed_webhooks() {
                     settle(&ps, sent, 1).await;
                 }
                 Refund => {
-                    refund_as_admin(&ps, &order, sent).await;
+                    refund_as_admin(&ps, &order, sent, 2).await;
                 }
                 Days(n) => site.app.clock.set(site.app.clock.now() + n * DAY),
                 PayLater | Settle | Expire => unreachable!(),
@@ -279,7 +280,7 @@ async fn midtrans_lifecycles_over_signed_notifications() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &[Row])] = &[
         ("QRIS settling later", "qris", &[(Join, "new", false, 0), (PayLater, "pending", false, 0), (Settle, "active", true, 1), (Days(31), "active", false, 1)]),
-        ("bank transfer expired", "bank_transfer", &[(Join, "new", false, 0), (PayLater, "pending", false, 0), (Expire, "expired", false, 0), (Settle, "expired", false, 0)]),
+        ("bank transfer expired, paid on a new try", "bank_transfer", &[(Join, "new", false, 0), (PayLater, "pending", false, 0), (Expire, "expired", false, 0), (Days(1), "expired", false, 0), (Settle, "active", true, 1)]),
         ("e-wallet refunded", "ewallet", &[(Join, "new", false, 0), (Settle, "active", true, 1), (Refund, "refunded", false, 1), (Settle, "refunded", false, 1)]),
     ];
     for (name, method, steps) in cases {
@@ -319,7 +320,7 @@ async fn midtrans_lifecycles_over_signed_notifications() {
                 Expire => control(&ps, &format!("midtrans/{order}/expire")).await,
                 Refund => {
                     // Midtrans notifies the refund too: the same event id, a duplicate.
-                    refund_as_admin(&ps, &order, sent).await;
+                    refund_as_admin(&ps, &order, sent, 1).await;
                 }
                 Days(n) => site.app.clock.set(site.app.clock.now() + n * DAY),
                 _ => unreachable!(),
@@ -408,14 +409,18 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     let email = "nakal@contoh.id";
     let mut c = signed_in(site, email).await;
     let (order, _) = join(&mut c, "monthly", "card").await;
-    let completed = |id: &str| {
+    let session = payment(site, &order).await.checkout_ref;
+    let checkout = |id: &str, session: &str, total: i64| {
         serde_json::json!({
             "id": id, "type": "checkout.session.completed",
-            "data": {"object": {"object": "checkout.session", "client_reference_id": order,
-                "payment_status": "paid", "subscription": "sub_x", "customer": "cus_x"}}
+            "data": {"object": {"object": "checkout.session", "id": session, "client_reference_id": order,
+                "payment_status": "paid", "subscription": "sub_x", "customer": "cus_x",
+                "amount_total": total, "currency": "idr"}}
         })
         .to_string()
     };
+    // Monthly is Rp 30.000, which Stripe counts in hundredths.
+    let completed = |id: &str| checkout(id, &session, 3_000_000);
     let now = site.app.clock.now();
     // Forged: signed with another secret.
     let body = completed("evt_forged");
@@ -477,6 +482,44 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     assert!(
         !member(site, email).await,
         "the first invoice alone does not grant"
+    );
+    // Signed by Stripe, but another Checkout naming our order (a cheap
+    // payment link with our client_reference_id), or ours for less money:
+    // kept, refused, nothing granted.
+    let link = checkout("evt_link", "cs_link", 3_000_000);
+    assert_eq!(
+        stripe_post(&ps, &link, now).send().await.unwrap().status(),
+        200
+    );
+    let cheap = checkout("evt_cheap", &session, 100_000);
+    assert_eq!(
+        stripe_post(&ps, &cheap, now).send().await.unwrap().status(),
+        200
+    );
+    assert!(
+        !member(site, email).await,
+        "a link or a cheaper checkout grants nothing"
+    );
+    let outcomes: Vec<String> = site
+        .app
+        .backend
+        .payment_events_of(&order)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.outcome)
+        .collect();
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| o.contains("checkout cs_link is not this order's")),
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| o.contains("refused: amount 1000 is not the order's 30000")),
+        "{outcomes:?}"
     );
     let good = completed("evt_good");
     assert_eq!(
@@ -579,18 +622,36 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     assert_eq!(ps.standin.send_midtrans(&settled).await, 200);
     assert_eq!(state(site, &m_order2).await, "active");
     assert_eq!(periods(site, email).await, 2, "one period for each payment");
-    // An order nobody made: stored for the operator, nothing granted.
+    // A replayed settlement with a new transaction id (outside the
+    // signature) is the same event: no second period for one pass.
+    let replayed =
+        ps.standin
+            .midtrans_notification("txn_other", &m_order2, "settlement", "35000.00");
+    assert_eq!(ps.standin.send_midtrans(&replayed).await, 200);
+    assert_eq!(periods(site, email).await, 2, "a replay buys nothing");
+    // An order nobody made: stored, retried for a day (its payment may
+    // simply not be known yet), then kept as unmatched. Nothing granted.
     let stranger =
         ps.standin
             .midtrans_notification("txn_3", "W1-000000000000", "settlement", "35000.00");
     assert_eq!(ps.standin.send_midtrans(&stranger).await, 200);
+    assert_eq!(stranger_outcome(site).await, (false, String::new()));
+    site.app.clock.set(now + 25 * 3600);
+    warta::server::run_scheduled(&site.app).await;
+    assert_eq!(
+        stranger_outcome(site).await,
+        (true, "no matching payment".to_string())
+    );
+}
+
+async fn stranger_outcome(site: &TestSite) -> (bool, String) {
     let ev = site
         .app
         .backend
         .payment_events_of("W1-000000000000")
         .await
         .unwrap();
-    assert_eq!(ev[0].outcome, "no matching payment");
+    (ev[0].applied_at.is_some(), ev[0].outcome.clone())
 }
 
 #[tokio::test]
@@ -610,7 +671,7 @@ async fn an_event_stored_before_a_crash_is_applied_once_after_restart() {
         .record_payment_event(
             &NewPaymentEvent {
                 provider: "midtrans".into(),
-                event_id: "txn_9:settlement".into(),
+                event_id: format!("{order}:settlement"),
                 kind: "settlement".into(),
                 order_id: Some(order.clone()),
                 payload: body.clone(),
@@ -710,6 +771,10 @@ async fn operators_see_payments_with_their_events_and_can_grant() {
     assert!(member(site, "hadiah@contoh.id").await);
     let audit = a.get("/admin/audit?action=membership").await.body;
     assert!(audit.contains("membership.grant"), "{audit}");
+    // A subscriber who deletes their account is not charged again.
+    let gone = c.post("/account/delete", &[("password", PW)]).await;
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    assert_eq!(state(site, &order).await, "ended");
 }
 
 #[tokio::test]

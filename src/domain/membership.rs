@@ -130,9 +130,10 @@ pub fn reader_state(acct: AccountFacts, memberships: &[Membership], now: i64) ->
 /// When a new period of `days` should start: now, or where the reader's
 /// current benefits end, so buying or redeeming early never loses days.
 pub fn next_period(memberships: &[Membership], now: i64, days: u32) -> (i64, i64) {
+    // Periods already queued (a second pass bought early) count too.
     let start = memberships
         .iter()
-        .filter(|m| m.in_period(now))
+        .filter(|m| m.status != Status::Revoked && m.ends_at > now)
         .map(|m| m.ends_at)
         .max()
         .unwrap_or(now)

@@ -25,6 +25,10 @@ pub fn midtrans_signature_ok(
     server_key: &str,
     signature_key: &str,
 ) -> bool {
+    // Without a key anyone could compute the digest.
+    if server_key.is_empty() {
+        return false;
+    }
     let digest = Sha512::digest(format!("{order_id}{status_code}{gross_amount}{server_key}"));
     same(&hex(&digest), &signature_key.to_ascii_lowercase())
 }
@@ -62,8 +66,16 @@ pub fn stripe_signature_ok(
     if sigs.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - t).abs() > tolerance {
+    // Any t from the header, however wild, is compared without overflow.
+    if now
+        .checked_sub(t)
+        .is_none_or(|d| d.unsigned_abs() > tolerance.unsigned_abs())
+    {
         return Err(SignatureError::Stale);
+    }
+    // An empty secret would let anyone sign.
+    if secret.is_empty() {
+        return Err(SignatureError::Mismatch);
     }
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
         .expect("HMAC takes keys of any length");
@@ -107,7 +119,8 @@ pub fn midtrans_event(transaction_status: &str, fraud_status: Option<&str>) -> O
         "capture" => Some(Event::Pending),
         "pending" => Some(Event::Pending),
         "expire" | "cancel" | "deny" | "failure" => Some(Event::Expired),
-        "refund" | "partial_refund" | "chargeback" => Some(Event::Refunded),
+        // A partial refund is goodwill, not the end of the membership.
+        "refund" | "chargeback" => Some(Event::Refunded),
         _ => None,
     }
 }
@@ -125,6 +138,8 @@ pub struct StripeFacts<'a> {
     pub cancel_at_period_end: bool,
     /// On an updated subscription: it was set to stop before this change.
     pub was_cancelling: bool,
+    /// On a refunded charge: all of it went back (not a partial refund).
+    pub fully_refunded: bool,
 }
 
 /// Stripe event types Warta acts on. The first period of a subscription
@@ -136,13 +151,16 @@ pub fn stripe_event(f: StripeFacts<'_>) -> Option<Event> {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
             Some(Event::Paid)
         }
-        "invoice.paid" if f.billing_reason == Some("subscription_create") => None,
-        "invoice.paid" => Some(Event::Paid),
+        // A renewal; the first invoice is the checkout's, and prorations or
+        // manual invoices (plan changes in the portal) buy no new period.
+        "invoice.paid" if matches!(f.billing_reason, None | Some("subscription_cycle")) => {
+            Some(Event::Paid)
+        }
         "invoice.payment_failed" => Some(Event::RenewalFailed),
         "customer.subscription.updated" if f.cancel_at_period_end => Some(Event::Cancelled),
         "customer.subscription.updated" if f.was_cancelling => Some(Event::Resumed),
         "customer.subscription.deleted" => Some(Event::Ended),
-        "charge.refunded" => Some(Event::Refunded),
+        "charge.refunded" if f.fully_refunded => Some(Event::Refunded),
         "checkout.session.expired" | "checkout.session.async_payment_failed" => {
             Some(Event::Expired)
         }
@@ -228,17 +246,24 @@ pub enum Effect {
 /// duplicate delivery is recognised by event id before this is asked; this
 /// handles the order: a late "pending" after "paid", or anything after a
 /// refund, changes nothing.
-pub fn apply(state: Option<State>, event: Event) -> (State, Effect) {
+///
+/// `recurring`: a subscription, renewed by further payments. A one-off
+/// payment (a pass) buys one period: a second "paid" for it is a replay.
+pub fn apply(state: Option<State>, event: Event, recurring: bool) -> (State, Effect) {
     use Effect as F;
     use Event as E;
     use State as S;
     match (state, event) {
         (None, E::Pending) => (S::Pending, F::None),
-        (None | Some(S::Pending), E::Paid) => (S::Active, F::GrantPeriod),
+        // Money taken buys a period, even after one attempt expired (Snap
+        // lets the reader try again on the same order).
+        (None | Some(S::Pending | S::Expired), E::Paid) => (S::Active, F::GrantPeriod),
         (None | Some(S::Pending), E::Expired) => (S::Expired, F::None),
         // A renewal, a late payment after grace, or a renewal charged after
-        // a cancel whose taking-back we missed: money taken buys a period.
-        (Some(S::Active | S::Grace | S::Cancelled), E::Paid) => (S::Active, F::GrantPeriod),
+        // a cancel whose taking-back we missed.
+        (Some(S::Active | S::Grace | S::Cancelled), E::Paid) if recurring => {
+            (S::Active, F::GrantPeriod)
+        }
         (Some(S::Active), E::RenewalFailed) => (S::Grace, F::StartGrace),
         (Some(S::Active | S::Grace), E::Cancelled) => (S::Cancelled, F::EndAtPeriodEnd),
         (Some(S::Cancelled), E::Resumed) => (S::Active, F::Resume),
@@ -299,6 +324,11 @@ mod tests {
             "other-key",
             right
         ));
+        // With no key configured, a digest anyone can compute is refused.
+        let keyless = hex(&Sha512::digest("order-1".to_string() + "200" + "30000.00"));
+        assert!(!midtrans_signature_ok(
+            "order-1", "200", "30000.00", "", &keyless
+        ));
     }
 
     #[test]
@@ -347,6 +377,18 @@ mod tests {
             Err(SignatureError::Mismatch),
             "a forged body"
         );
+        // No secret configured: even a signature made with the empty key fails.
+        let empty = format!("t={now},v1={}", sign(now, ""));
+        assert_eq!(
+            stripe_signature_ok(&empty, payload, "", now, 300),
+            Err(SignatureError::Mismatch)
+        );
+        // A timestamp at the edge of i64 is stale, not a panic.
+        let wild = format!("t={},v1=00", i64::MIN);
+        assert_eq!(
+            stripe_signature_ok(&wild, payload, "whsec_test", now, 300),
+            Err(SignatureError::Stale)
+        );
         assert_eq!(
             stripe_signature_ok("v1=abc", payload, "s", now, 300),
             Err(SignatureError::Malformed)
@@ -368,6 +410,7 @@ mod tests {
         assert_eq!(midtrans_event("pending", None), Some(Event::Pending));
         assert_eq!(midtrans_event("expire", None), Some(Event::Expired));
         assert_eq!(midtrans_event("refund", None), Some(Event::Refunded));
+        assert_eq!(midtrans_event("partial_refund", None), None);
         assert_eq!(midtrans_event("authorize", None), None);
         let kind = |kind| StripeFacts {
             kind,
@@ -416,7 +459,26 @@ mod tests {
             stripe_event(kind("customer.subscription.deleted")),
             Some(Event::Ended)
         );
-        assert_eq!(stripe_event(kind("charge.refunded")), Some(Event::Refunded));
+        assert_eq!(
+            stripe_event(StripeFacts {
+                fully_refunded: true,
+                ..kind("charge.refunded")
+            }),
+            Some(Event::Refunded)
+        );
+        assert_eq!(
+            stripe_event(kind("charge.refunded")),
+            None,
+            "a partial refund"
+        );
+        assert_eq!(
+            stripe_event(StripeFacts {
+                billing_reason: Some("subscription_update"),
+                ..kind("invoice.paid")
+            }),
+            None,
+            "a proration buys no period"
+        );
         assert_eq!(
             stripe_event(kind("checkout.session.expired")),
             Some(Event::Expired)
@@ -444,7 +506,7 @@ mod tests {
             ("expire after paid",         &[E::Paid, E::Expired],                   &[F::GrantPeriod, F::None],              S::Active),
             ("paid after refund",         &[E::Paid, E::Refunded, E::Paid],         &[F::GrantPeriod, F::Revoke, F::None],   S::Refunded),
             ("refund twice",              &[E::Paid, E::Refunded, E::Refunded],     &[F::GrantPeriod, F::Revoke, F::None],   S::Refunded),
-            ("paid after expiry",         &[E::Pending, E::Expired, E::Paid],       &[F::None, F::None, F::None],            S::Expired),
+            ("paid after an expired try", &[E::Pending, E::Expired, E::Paid],       &[F::None, F::None, F::GrantPeriod],     S::Active),
             ("cancelled, then resumed",   &[E::Paid, E::Cancelled, E::Resumed],     &[F::GrantPeriod, F::EndAtPeriodEnd, F::Resume], S::Active),
             ("renewed after a missed resume", &[E::Paid, E::Cancelled, E::Paid],    &[F::GrantPeriod, F::EndAtPeriodEnd, F::GrantPeriod], S::Active),
             ("cancelled, then ended",     &[E::Paid, E::Cancelled, E::Ended],       &[F::GrantPeriod, F::EndAtPeriodEnd, F::EndAtPeriodEnd], S::Ended),
@@ -456,7 +518,26 @@ mod tests {
             let mut state = None;
             let mut got = Vec::new();
             for e in *events {
-                let (s, f) = apply(state, *e);
+                let (s, f) = apply(state, *e, true);
+                state = Some(s);
+                got.push(f);
+            }
+            assert_eq!(&got[..], *effects, "{name}");
+            assert_eq!(state, Some(*end), "{name}");
+        }
+        // A pass is paid once: a second "paid" (a replayed notification)
+        // buys nothing.
+        #[rustfmt::skip]
+        let passes: &[(&str, &[Event], &[Effect], State)] = &[
+            ("pass",                      &[E::Pending, E::Paid],                   &[F::None, F::GrantPeriod],              S::Active),
+            ("pass paid twice",           &[E::Paid, E::Paid],                      &[F::GrantPeriod, F::None],              S::Active),
+            ("pass refunded",             &[E::Paid, E::Refunded, E::Paid],         &[F::GrantPeriod, F::Revoke, F::None],   S::Refunded),
+        ];
+        for (name, events, effects, end) in passes {
+            let mut state = None;
+            let mut got = Vec::new();
+            for e in *events {
+                let (s, f) = apply(state, *e, false);
                 state = Some(s);
                 got.push(f);
             }

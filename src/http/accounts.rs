@@ -790,6 +790,9 @@ pub async fn delete_account(
     if !verify_off_thread(f.password.clone(), acct.password_hash.clone()).await {
         return Err(AppError::Forbidden);
     }
+    // No charges after the account is gone: its subscriptions end first
+    // (if a provider cannot be reached, the account stays and they can retry).
+    crate::payments::end_subscriptions(&app, acct.id).await?;
     app.readers.delete_reader(acct.id, app.clock.now()).await?;
     // Their name leaves the comments shown on cached pages too.
     app.cache.invalidate();

@@ -98,7 +98,8 @@ fn payment_origins(cfg: &Config) -> String {
     };
     let mut origins: Vec<String> = Vec::new();
     if let Some(s) = &cfg.payments.stripe {
-        origins.push(" https://checkout.stripe.com".into());
+        // Checkout, and the customer portal ("Manage card").
+        origins.push(" https://checkout.stripe.com https://billing.stripe.com".into());
         origins.extend(origin(&s.api_base));
     }
     if let Some(m) = &cfg.payments.midtrans {

@@ -113,13 +113,12 @@ pub fn verify(app: &App, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
             "signature_key does not match".into(),
         ));
     }
-    let transaction = match field(&v, "transaction_id") {
-        "" => order_id,
-        t => t,
-    };
+    // Keyed by order and status: `transaction_id` and `transaction_status`
+    // are outside the signature, so a replay with a new transaction id must
+    // still be the same event.
     Ok(NewPaymentEvent {
         provider: "midtrans".into(),
-        event_id: format!("{transaction}:{status}"),
+        event_id: format!("{order_id}:{status}"),
         kind: status.into(),
         order_id: Some(order_id.into()),
         payload: String::from_utf8_lossy(body).into_owned(),
@@ -153,6 +152,7 @@ pub fn read(v: &Value) -> Reading {
             Some(rupiah(gross).unwrap_or(-1))
         },
         created: None,
+        checkout_session: None,
     }
 }
 
@@ -187,14 +187,10 @@ pub async fn refund(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentEr
         o.entry("transaction_status")
             .or_insert_with(|| Value::String("refund".into()));
     }
-    let transaction = match field(&v, "transaction_id") {
-        "" => p.provider_ref.clone().unwrap_or_else(|| p.order_id.clone()),
-        t => t.to_string(),
-    };
     // The same id the refund notification will have: it then changes nothing.
     Ok(NewPaymentEvent {
         provider: "midtrans".into(),
-        event_id: format!("{transaction}:{}", field(&v, "transaction_status")),
+        event_id: format!("{}:{}", p.order_id, field(&v, "transaction_status")),
         kind: field(&v, "transaction_status").into(),
         order_id: Some(p.order_id.clone()),
         payload: v.to_string(),

@@ -171,6 +171,8 @@ pub struct Reading {
     pub amount: Option<i64>,
     /// When the provider made the event.
     pub created: Option<i64>,
+    /// The Checkout session an event is about (it must be the order's own).
+    pub checkout_session: Option<String>,
 }
 
 fn read(ev: &PaymentEvent) -> Result<Reading, PaymentError> {
@@ -187,10 +189,17 @@ async fn find_payment(
     provider: &str,
     r: &Reading,
 ) -> Result<Option<Payment>, StoreError> {
-    if let Some(order) = &r.order_id
-        && let Some(p) = app.backend.payment_by_order(order).await?
-    {
-        return Ok(Some(p));
+    if let Some(order) = &r.order_id {
+        // Another provider's order is not this event's to move.
+        return Ok(app
+            .backend
+            .payment_by_order(order)
+            .await?
+            .filter(|p| p.provider == provider));
+    }
+    // Midtrans always names the order; its other fields are not signed.
+    if provider != "stripe" {
+        return Ok(None);
     }
     for (column, value) in [
         (RefColumn::Provider, &r.provider_ref),
@@ -226,6 +235,15 @@ pub enum Received {
     Duplicate,
 }
 
+/// How long an event that matches no payment is retried before it is
+/// recorded as unmatched.
+const UNMATCHED_WAIT: i64 = 86_400;
+
+/// Subscriptions renew at the period's end, and the renewal's payment
+/// arrives an hour or more later (days, after retries): paid periods last
+/// this much longer, so a renewing member never sees a gap.
+const RENEWAL_SLACK: i64 = 2 * 86_400;
+
 /// Apply one stored event, exactly once across nodes and restarts.
 pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError> {
     // A few tries: another event for the same payment may move it between
@@ -240,6 +258,11 @@ pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError
         }
         let reading = read(&ev)?;
         let payment = find_payment(app, &ev.provider, &reading).await?;
+        // Webhooks arrive out of order: news of a subscription or charge
+        // not known yet waits (the scheduler retries) for a day.
+        if payment.is_none() && now - ev.received_at < UNMATCHED_WAIT {
+            return Ok(StepResult::Waiting);
+        }
         let (step, granted) = match &payment {
             None => (
                 PaymentStep {
@@ -261,7 +284,7 @@ pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError
                 }
                 return Ok(StepResult::Applied);
             }
-            StepResult::AlreadyApplied => return Ok(StepResult::AlreadyApplied),
+            other => return Ok(other),
         }
     }
     Err(StoreError::Conflict(format!("payment event {id} kept moving")).into())
@@ -287,6 +310,21 @@ async fn decide(
         toggled_at: None,
         change: None,
     };
+    if let Some(session) = &r.checkout_session
+        && *session != p.checkout_ref
+    {
+        // Signed by Stripe, but about a Checkout (a payment link, say) that
+        // is not the one this order made.
+        return Ok((
+            PaymentStep {
+                event,
+                outcome: format!("refused: checkout {session} is not this order's"),
+                order_id: Some(p.order_id.clone()),
+                update: None,
+            },
+            None,
+        ));
+    }
     if let Some(paid) = r.amount
         && paid != p.amount
     {
@@ -334,7 +372,7 @@ async fn decide(
         }
         update.toggled_at = r.created;
     }
-    let (next, effect) = payment::apply(State::parse(&p.state), e);
+    let (next, effect) = payment::apply(State::parse(&p.state), e, p.recurring);
     update.state = next.as_str().into();
     let mut granted = None;
     update.change = match effect {
@@ -343,10 +381,12 @@ async fn decide(
             let days = app.cfg.plan(&p.plan_id).map(|pl| pl.days()).unwrap_or(30);
             let existing = app.readers.memberships(p.reader_id).await?;
             let (starts_at, by_days) = next_period(&existing, now, days);
+            let slack = if p.recurring { RENEWAL_SLACK } else { 0 };
             let ends_at = r
                 .period_end
-                .filter(|end| *end > starts_at && *end <= by_days + 7 * 86_400)
-                .unwrap_or(by_days);
+                .map(|end| end + slack)
+                .filter(|end| *end > starts_at && *end <= by_days + slack + 7 * 86_400)
+                .unwrap_or(by_days + slack);
             update.period_end = Some(ends_at);
             granted = Some(ends_at);
             Some(MembershipChange::Grant(NewMembership {
@@ -535,6 +575,25 @@ pub async fn refund(app: &App, payment_id: i64) -> Result<(), PaymentError> {
         _ => midtrans::refund(app, &p).await?,
     };
     receive(app, e).await?;
+    // Money back, and no more charges: a refunded subscription ends now.
+    if p.recurring && p.provider_ref.is_some() && p.state != "ended" {
+        let end = stripe::end_now(app, &p).await?;
+        receive(app, end).await?;
+    }
+    Ok(())
+}
+
+/// End every subscription of a reader who deletes their account.
+pub async fn end_subscriptions(app: &App, reader_id: i64) -> Result<(), PaymentError> {
+    for p in app.backend.payments_of(reader_id).await? {
+        if p.recurring
+            && p.provider_ref.is_some()
+            && matches!(p.state.as_str(), "active" | "grace" | "cancelled")
+        {
+            let e = stripe::end_now(app, &p).await?;
+            receive(app, e).await?;
+        }
+    }
     Ok(())
 }
 
@@ -599,11 +658,15 @@ pub async fn rebuilt_state(
 ) -> Result<String, PaymentError> {
     let mut state: Option<State> = None;
     for ev in store.payment_events_of(&p.order_id).await? {
-        if ev.applied_at.is_none() || ev.outcome.starts_with("refused") {
+        // What was refused or ignored as stale did not move it then either.
+        if ev.applied_at.is_none()
+            || ev.outcome.starts_with("refused")
+            || ev.outcome.contains("ignored")
+        {
             continue;
         }
         if let Some(e) = read(&ev)?.event {
-            state = Some(payment::apply(state, e).0);
+            state = Some(payment::apply(state, e, p.recurring).0);
         }
     }
     Ok(state.map_or("new", State::as_str).to_string())

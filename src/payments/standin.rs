@@ -81,7 +81,10 @@ pub async fn spawn(addr: &str, settings: Settings) -> std::io::Result<Shared> {
     let app = Router::new()
         .route("/v1/checkout/sessions", post(stripe_session))
         .route("/checkout/{id}", get(checkout_page).post(checkout_pay))
-        .route("/v1/subscriptions/{id}", post(stripe_cancel))
+        .route(
+            "/v1/subscriptions/{id}",
+            post(stripe_cancel).delete(stripe_delete),
+        )
         .route("/v1/refunds", post(stripe_refund))
         .route("/v1/billing_portal/sessions", post(stripe_portal))
         .route(
@@ -279,7 +282,7 @@ impl StandIn {
         json!({
             "id": self.next("in"), "object": "invoice", "billing_reason": reason,
             "subscription": sub_id(&s.id), "customer": s.customer,
-            "payment_intent": self.next("pi"), "amount_paid": s.amount,
+            "payment_intent": self.next("pi"), "amount_paid": s.amount, "currency": s.currency,
             "subscription_details": { "metadata": { "order_id": s.order_id } },
             "lines": { "data": [{ "period": { "start": now, "end": now + 30 * 86_400 } }] },
         })
@@ -396,6 +399,7 @@ async fn checkout_pay(State(me): State<Shared>, Path(id): Path<String>) -> Respo
         "id": s.id, "object": "checkout.session", "client_reference_id": s.order_id,
         "mode": if s.subscription { "subscription" } else { "payment" },
         "payment_status": "paid", "customer": s.customer,
+        "amount_total": s.amount, "currency": s.currency,
         "subscription": if s.subscription { Value::String(sub_id(&s.id)) } else { Value::Null },
         "payment_intent": if s.subscription { Value::Null } else { Value::String(me.next("pi")) },
         "metadata": { "order_id": s.order_id },
@@ -433,6 +437,30 @@ async fn stripe_cancel(
             .expect("we just wrote it");
     event["data"]["previous_attributes"] = json!({ "cancel_at_period_end": !cancel });
     let body = event.to_string();
+    let me2 = me.clone();
+    tokio::spawn(async move {
+        me2.send_stripe(&body).await;
+    });
+    axum::Json(object).into_response()
+}
+
+/// End a subscription now.
+async fn stripe_delete(
+    State(me): State<Shared>,
+    headers: HeaderMap,
+    Path(sub): Path<String>,
+) -> Response {
+    if !me.check_bearer(&headers) {
+        return unauthorized();
+    }
+    let Some(s) = me.session_by_sub(&sub) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let object = json!({
+        "id": sub, "object": "subscription", "customer": s.customer, "status": "canceled",
+        "metadata": { "order_id": s.order_id },
+    });
+    let body = me.stripe_event("customer.subscription.deleted", object.clone());
     let me2 = me.clone();
     tokio::spawn(async move {
         me2.send_stripe(&body).await;

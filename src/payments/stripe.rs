@@ -38,13 +38,18 @@ async fn post(
     answer(req.send().await).await
 }
 
+const ZERO_DECIMAL: &[&str] = &["JPY", "KRW", "VND", "CLP", "PYG", "UGX", "XAF", "XOF"];
+
 /// Stripe counts most currencies (IDR included) in hundredths.
+fn hundredths(currency: &str) -> bool {
+    !ZERO_DECIMAL.contains(&currency.to_uppercase().as_str())
+}
+
 fn minor_units(plan: &Plan) -> u64 {
-    const ZERO_DECIMAL: &[&str] = &["JPY", "KRW", "VND", "CLP", "PYG", "UGX", "XAF", "XOF"];
-    if ZERO_DECIMAL.contains(&plan.currency.as_str()) {
-        plan.price_idr
-    } else {
+    if hundredths(&plan.currency) {
         plan.price_idr * 100
+    } else {
+        plan.price_idr
     }
 }
 
@@ -172,6 +177,16 @@ pub fn read(event: &Value) -> Reading {
     let period_end = o
         .pointer("/lines/data/0/period/end")
         .and_then(Value::as_i64);
+    // What was paid, in the order's units: a session's total, an invoice's
+    // amount paid. (A refund's amount is what went back: not compared.)
+    let paid = match object {
+        "checkout.session" => o.get("amount_total"),
+        "invoice" => o.get("amount_paid"),
+        _ => None,
+    }
+    .and_then(Value::as_i64);
+    let currency = o.get("currency").and_then(Value::as_str).unwrap_or("idr");
+    let amount = paid.map(|a| if hundredths(currency) { a / 100 } else { a });
     let facts = StripeFacts {
         kind,
         billing_reason: o.get("billing_reason").and_then(Value::as_str),
@@ -184,16 +199,27 @@ pub fn read(event: &Value) -> Reading {
             .pointer("/data/previous_attributes/cancel_at_period_end")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        // A charge says whether all of it went back; our own refund (a
+        // refund object) is always of the whole amount.
+        fully_refunded: o
+            .get("refunded")
+            .and_then(Value::as_bool)
+            .unwrap_or(object == "refund"),
     };
     Reading {
         event: stripe_event(facts),
         order_id,
         provider_ref: subscription,
         customer_ref: text(o, "/customer"),
-        charge_ref: text(o, "/payment_intent"),
+        // Newer API versions list an invoice's payments instead.
+        charge_ref: text(o, "/payment_intent")
+            .or_else(|| text(o, "/payments/data/0/payment/payment_intent")),
         period_end,
-        amount: None,
+        amount,
         created: event.get("created").and_then(Value::as_i64),
+        checkout_session: (object == "checkout.session")
+            .then(|| text(o, "/id"))
+            .flatten(),
     }
 }
 
@@ -253,6 +279,30 @@ pub async fn refund(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentEr
         p,
         "charge.refunded",
         &format!("api:refund:{id}"),
+        app.clock.now(),
+        answer,
+    ))
+}
+
+/// End a subscription now (after a refund: no further charges).
+pub async fn end_now(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
+    let cfg = config(app)?;
+    let Some(sub) = &p.provider_ref else {
+        return Err(PaymentError::NotAllowed("ended: no subscription is known"));
+    };
+    let res = http()
+        .delete(format!(
+            "{}/v1/subscriptions/{sub}",
+            cfg.api_base.trim_end_matches('/')
+        ))
+        .bearer_auth(cfg.secret_key())
+        .send()
+        .await;
+    let answer = answer(res).await?;
+    Ok(api_event(
+        p,
+        "customer.subscription.deleted",
+        &format!("api:end:{sub}"),
         app.clock.now(),
         answer,
     ))

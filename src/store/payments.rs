@@ -130,6 +130,9 @@ pub enum StepResult {
     AlreadyApplied,
     /// The payment changed since it was read: read again and decide again.
     Moved,
+    /// Nothing to apply it to yet (its subscription or charge is not known):
+    /// left unapplied, to be tried again.
+    Waiting,
 }
 
 #[async_trait]

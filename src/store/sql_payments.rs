@@ -256,7 +256,7 @@ macro_rules! sql_payments {
                         Some(MembershipChange::Revoke) => {
                             sqlx::query(
                                 "UPDATE memberships SET status = 'revoked' WHERE source = 'payment' AND reference = $1 \
-                                 AND ends_at > $2",
+                                 AND (ends_at > $2 OR grace_until > $2)",
                             )
                             .bind(&order_id)
                             .bind(now)
