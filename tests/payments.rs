@@ -890,3 +890,31 @@ async fn the_check_command_names_payments_their_events_disagree_with() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn two_passes_settled_at_once_queue_one_after_the_other() {
+    let ps = pay_site().await;
+    let site = &ps.site;
+    let email = "dua-pass@contoh.id";
+    let mut c = signed_in(site, email).await;
+    let (one, _) = join(&mut c, "pass30", "qris").await;
+    let (two, _) = join(&mut c, "pass30", "ewallet").await;
+    let (a, b) = (
+        format!("midtrans/{one}/settlement"),
+        format!("midtrans/{two}/settlement"),
+    );
+    tokio::join!(control(&ps, &a), control(&ps, &b));
+    let reader = site
+        .app
+        .readers
+        .reader_by_email(email)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ms = site.app.readers.memberships(reader.id).await.unwrap();
+    ms.sort_by_key(|m| m.starts_at);
+    assert_eq!(ms.len(), 2);
+    assert_eq!(ms[0].starts_at, NOW);
+    assert_eq!(ms[1].starts_at, ms[0].ends_at, "no paid day overlaps");
+    assert_eq!(ms[1].ends_at, NOW + 60 * DAY);
+}

@@ -635,7 +635,7 @@ async fn payments_events_are_stored_once_and_applied_once() {
             "{name}: a duplicate is the same row"
         );
         assert_eq!(st.unapplied_payment_events(10).await.unwrap().len(), 1);
-        let grant = |version| PaymentStep {
+        let grant = |version, after| PaymentStep {
             event: id,
             outcome: "paid".into(),
             order_id: Some("W1-aaaa".into()),
@@ -644,31 +644,43 @@ async fn payments_events_are_stored_once_and_applied_once() {
                 expected_version: version,
                 state: "active".into(),
                 period_end: Some(NOW + 30 * 86_400),
-                change: Some(MembershipChange::Grant(NewMembership {
-                    plan_id: "pass30".into(),
-                    source: Source::Payment,
-                    status: warta::domain::membership::Status::Active,
-                    starts_at: NOW,
-                    ends_at: NOW + 30 * 86_400,
-                    reference: "W1-aaaa".into(),
-                })),
+                change: Some(MembershipChange::Grant {
+                    membership: NewMembership {
+                        plan_id: "pass30".into(),
+                        source: Source::Payment,
+                        status: warta::domain::membership::Status::Active,
+                        starts_at: NOW,
+                        ends_at: NOW + 30 * 86_400,
+                        reference: "W1-aaaa".into(),
+                    },
+                    after,
+                }),
                 ..PaymentUpdate::default()
             }),
         };
         // Decided on an old version: refused whole, the event stays unapplied.
         assert_eq!(
-            st.commit_payment_step(&grant(7), NOW).await.unwrap(),
+            st.commit_payment_step(&grant(7, None), NOW).await.unwrap(),
+            StepResult::Moved,
+            "{name}"
+        );
+        // Decided while the reader had a period that is gone now (or one
+        // was added since): refused too, so periods never overlap.
+        assert_eq!(
+            st.commit_payment_step(&grant(0, Some(NOW + 5)), NOW)
+                .await
+                .unwrap(),
             StepResult::Moved,
             "{name}"
         );
         assert!(st.memberships(reader).await.unwrap().is_empty(), "{name}");
         assert_eq!(st.unapplied_payment_events(10).await.unwrap().len(), 1);
         assert_eq!(
-            st.commit_payment_step(&grant(0), NOW).await.unwrap(),
+            st.commit_payment_step(&grant(0, None), NOW).await.unwrap(),
             StepResult::Applied
         );
         assert_eq!(
-            st.commit_payment_step(&grant(1), NOW).await.unwrap(),
+            st.commit_payment_step(&grant(1, None), NOW).await.unwrap(),
             StepResult::AlreadyApplied,
             "{name}: applied once"
         );

@@ -127,17 +127,20 @@ pub fn reader_state(acct: AccountFacts, memberships: &[Membership], now: i64) ->
     }
 }
 
-/// When a new period of `days` should start: now, or where the reader's
-/// current benefits end, so buying or redeeming early never loses days.
-pub fn next_period(memberships: &[Membership], now: i64, days: u32) -> (i64, i64) {
-    // Periods already queued (a second pass bought early) count too.
-    let start = memberships
+/// Where the reader's benefits run out, counting periods already queued
+/// (a second pass bought early); None when nothing runs past `now`.
+pub fn latest_end(memberships: &[Membership], now: i64) -> Option<i64> {
+    memberships
         .iter()
         .filter(|m| m.status != Status::Revoked && m.ends_at > now)
         .map(|m| m.ends_at)
         .max()
-        .unwrap_or(now)
-        .max(now);
+}
+
+/// When a new period of `days` should start: now, or where the reader's
+/// current benefits end, so buying or redeeming early never loses days.
+pub fn next_period(memberships: &[Membership], now: i64, days: u32) -> (i64, i64) {
+    let start = latest_end(memberships, now).unwrap_or(now).max(now);
     (start, start + i64::from(days) * 86_400)
 }
 

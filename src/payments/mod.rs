@@ -10,7 +10,7 @@ pub mod midtrans;
 pub mod standin;
 pub mod stripe;
 
-use crate::domain::membership::{Source, Status, next_period};
+use crate::domain::membership::{Source, Status, latest_end, next_period};
 use crate::domain::payment::{self, Effect, Event, State};
 use crate::http::App;
 use crate::store::StoreError;
@@ -389,14 +389,17 @@ async fn decide(
                 .unwrap_or(by_days + slack);
             update.period_end = Some(ends_at);
             granted = Some(ends_at);
-            Some(MembershipChange::Grant(NewMembership {
-                plan_id: p.plan_id.clone(),
-                source: Source::Payment,
-                status: Status::Active,
-                starts_at,
-                ends_at,
-                reference: p.order_id.clone(),
-            }))
+            Some(MembershipChange::Grant {
+                membership: NewMembership {
+                    plan_id: p.plan_id.clone(),
+                    source: Source::Payment,
+                    status: Status::Active,
+                    starts_at,
+                    ends_at,
+                    reference: p.order_id.clone(),
+                },
+                after: latest_end(&existing, now),
+            })
         }
         Effect::StartGrace => {
             let from = p.period_end.unwrap_or(now).max(now);

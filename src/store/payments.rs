@@ -85,8 +85,13 @@ pub struct PaymentEvent {
 /// What applying an event does to the payment's memberships.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MembershipChange {
-    /// A new paid period.
-    Grant(NewMembership),
+    /// A new paid period, decided when the reader's benefits ran until
+    /// `after` (None: nothing running). Refused as `Moved` if another
+    /// period was added since, so two payments never overlap.
+    Grant {
+        membership: NewMembership,
+        after: Option<i64>,
+    },
     /// The latest period goes into grace, lasting until the given time.
     Grace { until: i64 },
     /// The latest period will not renew; it runs to its end.
