@@ -394,6 +394,16 @@ async fn members_read_without_ads_once_paid() {
     assert!(!c.get(&url).await.body.contains("data-ad-slot="));
 }
 
+/// Post a Stripe event signed at `t`; the site's answer.
+async fn stripe_status(ps: &PaySite, body: &str, t: i64) -> u16 {
+    stripe_post(ps, body, t)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// Sign a Stripe event body as Stripe does, at time `t`.
 fn stripe_post(ps: &PaySite, body: &str, t: i64) -> reqwest::RequestBuilder {
     http()
@@ -471,14 +481,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
             "subscription_details": {"metadata": {"order_id": order}}}}
     })
     .to_string();
-    assert_eq!(
-        stripe_post(&ps, &invoice, now)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(stripe_status(&ps, &invoice, now).await, 200);
     assert!(
         !member(site, email).await,
         "the first invoice alone does not grant"
@@ -487,15 +490,9 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     // payment link with our client_reference_id), or ours for less money:
     // kept, refused, nothing granted.
     let link = checkout("evt_link", "cs_link", 3_000_000);
-    assert_eq!(
-        stripe_post(&ps, &link, now).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(stripe_status(&ps, &link, now).await, 200);
     let cheap = checkout("evt_cheap", &session, 100_000);
-    assert_eq!(
-        stripe_post(&ps, &cheap, now).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(stripe_status(&ps, &cheap, now).await, 200);
     assert!(
         !member(site, email).await,
         "a link or a cheaper checkout grants nothing"
@@ -522,10 +519,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
         "{outcomes:?}"
     );
     let good = completed("evt_good");
-    assert_eq!(
-        stripe_post(&ps, &good, now).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(stripe_status(&ps, &good, now).await, 200);
     let again = stripe_post(&ps, &good, now + 5).send().await.unwrap();
     assert_eq!(again.status(), 200);
     assert_eq!(
@@ -558,30 +552,13 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
         .to_string()
     };
     let stop = updated("evt_stop", true, now);
-    assert_eq!(
-        stripe_post(&ps, &stop, now).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(stripe_status(&ps, &stop, now).await, 200);
     assert_eq!(state(site, &order).await, "cancelled");
     let old_resume = updated("evt_old_resume", false, now - 60);
-    assert_eq!(
-        stripe_post(&ps, &old_resume, now)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(stripe_status(&ps, &old_resume, now).await, 200);
     assert_eq!(state(site, &order).await, "cancelled", "a stale resume");
     let resume = updated("evt_resume", false, now + 1);
-    assert_eq!(
-        stripe_post(&ps, &resume, now)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(stripe_status(&ps, &resume, now).await, 200);
     assert_eq!(state(site, &order).await, "active");
     assert_eq!(periods(site, email).await, 1);
 

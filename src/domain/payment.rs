@@ -486,6 +486,23 @@ mod tests {
         assert_eq!(stripe_event(kind("customer.created")), None);
     }
 
+    type Case<'a> = (&'a str, &'a [Event], &'a [Effect], State);
+
+    /// Play each case's events from nothing; check each effect and the end.
+    fn run(cases: &[Case<'_>], recurring: bool) {
+        for (name, events, effects, end) in cases {
+            let mut state = None;
+            let mut got = Vec::new();
+            for e in *events {
+                let (s, f) = apply(state, *e, recurring);
+                state = Some(s);
+                got.push(f);
+            }
+            assert_eq!(&got[..], *effects, "{name}");
+            assert_eq!(state, Some(*end), "{name}");
+        }
+    }
+
     /// The lifecycle, as sequences of events and what each did.
     #[test]
     fn lifecycles() {
@@ -493,7 +510,7 @@ mod tests {
         use Event as E;
         use State as S;
         #[rustfmt::skip]
-        let cases: &[(&str, &[Event], &[Effect], State)] = &[
+        let cases: &[Case<'_>] = &[
             ("new",                       &[E::Paid],                               &[F::GrantPeriod],                       S::Active),
             ("QRIS that settles later",   &[E::Pending, E::Paid],                   &[F::None, F::GrantPeriod],              S::Active),
             ("renewed",                   &[E::Paid, E::Paid],                      &[F::GrantPeriod, F::GrantPeriod],       S::Active),
@@ -514,35 +531,15 @@ mod tests {
             ("paid after the end",        &[E::Paid, E::Ended, E::Paid],            &[F::GrantPeriod, F::EndAtPeriodEnd, F::None], S::Ended),
             ("refunded after the end",    &[E::Paid, E::Ended, E::Refunded],        &[F::GrantPeriod, F::EndAtPeriodEnd, F::Revoke], S::Refunded),
         ];
-        for (name, events, effects, end) in cases {
-            let mut state = None;
-            let mut got = Vec::new();
-            for e in *events {
-                let (s, f) = apply(state, *e, true);
-                state = Some(s);
-                got.push(f);
-            }
-            assert_eq!(&got[..], *effects, "{name}");
-            assert_eq!(state, Some(*end), "{name}");
-        }
+        run(cases, true);
         // A pass is paid once: a second "paid" (a replayed notification)
         // buys nothing.
         #[rustfmt::skip]
-        let passes: &[(&str, &[Event], &[Effect], State)] = &[
+        let passes: &[Case<'_>] = &[
             ("pass",                      &[E::Pending, E::Paid],                   &[F::None, F::GrantPeriod],              S::Active),
             ("pass paid twice",           &[E::Paid, E::Paid],                      &[F::GrantPeriod, F::None],              S::Active),
             ("pass refunded",             &[E::Paid, E::Refunded, E::Paid],         &[F::GrantPeriod, F::Revoke, F::None],   S::Refunded),
         ];
-        for (name, events, effects, end) in passes {
-            let mut state = None;
-            let mut got = Vec::new();
-            for e in *events {
-                let (s, f) = apply(state, *e, false);
-                state = Some(s);
-                got.push(f);
-            }
-            assert_eq!(&got[..], *effects, "{name}");
-            assert_eq!(state, Some(*end), "{name}");
-        }
+        run(passes, false);
     }
 }
