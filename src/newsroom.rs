@@ -121,14 +121,7 @@ impl Desk<'_> {
                 )),
             }
         }
-        let wanted: Vec<String> = doc
-            .body
-            .iter()
-            .filter_map(|b| match b {
-                Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
+        let wanted: Vec<String> = crate::domain::article::read_also_slugs(&doc.body);
         let refs = self.store.article_refs(&wanted, self.now).await?;
         for (i, b) in doc.body.iter_mut().enumerate() {
             match b {

@@ -568,19 +568,19 @@ async fn make_staff(
         .create_reader(email, &hash, name, Some(common::NOW), common::NOW)
         .await
         .unwrap();
-    site.app
-        .backend
-        .set_staff_role(
-            id,
-            Some((role, &[])),
-            &warta::store::newsroom::Actor {
-                reader_id: None,
-                label: "test".into(),
-            },
-            common::NOW,
-        )
-        .await
-        .unwrap();
+    common::set_role(site, id, role, &[]).await;
+}
+
+/// A fresh site in Chromium, signed in as a new member of staff.
+async fn staff_browser(
+    email: &str,
+    name: &str,
+    role: warta::domain::newsroom::StaffRole,
+) -> Browser {
+    let b = browser().await;
+    make_staff(&b._site, email, name, role).await;
+    log_in(&b, email, "kata-sandi-redaksi").await;
+    b
 }
 
 /// Type into the body at the caret, as the writer would.
@@ -748,16 +748,8 @@ async fn the_editor_never_loses_typed_text() {
     if skip() {
         return;
     }
-    let b = browser().await;
+    let b = staff_browser("rina@redaksi.id", "Rina Wulandari", StaffRole::Writer).await;
     let c = &b.client;
-    make_staff(
-        &b._site,
-        "rina@redaksi.id",
-        "Rina Wulandari",
-        StaffRole::Writer,
-    )
-    .await;
-    log_in(&b, "rina@redaksi.id", "kata-sandi-redaksi").await;
     c.goto(&format!("{}/admin/stories/new", b.base))
         .await
         .unwrap();
@@ -803,16 +795,8 @@ async fn axe_finds_no_violations_in_the_newsroom() {
     if skip() {
         return;
     }
-    let b = browser().await;
+    let b = staff_browser("admin@redaksi.id", "Admin Redaksi", StaffRole::Admin).await;
     let c = &b.client;
-    make_staff(
-        &b._site,
-        "admin@redaksi.id",
-        "Admin Redaksi",
-        StaffRole::Admin,
-    )
-    .await;
-    log_in(&b, "admin@redaksi.id", "kata-sandi-redaksi").await;
     let story = format!(
         "{}/admin/articles/banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan",
         b.base

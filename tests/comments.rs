@@ -287,19 +287,13 @@ async fn blocked_words_and_premoderation_hold_comments_for_staff() {
     // Readers cannot see the queue; staff can, and approve or ban.
     assert_eq!(c.get("/moderation").await.status, 403);
     let staff_id = add_reader(&site, "redaksi@contoh.id", "rahasia-panjang", true).await;
-    site.app
-        .backend
-        .set_staff_role(
-            staff_id,
-            Some((warta::domain::newsroom::StaffRole::Editor, &[])),
-            &warta::store::newsroom::Actor {
-                reader_id: None,
-                label: "test".into(),
-            },
-            common::NOW,
-        )
-        .await
-        .unwrap();
+    common::set_role(
+        &site,
+        staff_id,
+        warta::domain::newsroom::StaffRole::Editor,
+        &[],
+    )
+    .await;
     let mut s = Client::new(&site);
     s.post(
         "/login",

@@ -225,19 +225,7 @@ async fn uploads_get_sizes_metadata_and_srcset_on_the_page() {
 async fn the_back_office_uploads_with_its_form() {
     let site = demo_site().await;
     let id = common::add_reader(&site, "w@example.com", "kata-sandi-rahasia", true).await;
-    site.app
-        .backend
-        .set_staff_role(
-            id,
-            Some((warta::domain::newsroom::StaffRole::Writer, &[])),
-            &warta::store::newsroom::Actor {
-                reader_id: None,
-                label: "test".into(),
-            },
-            NOW,
-        )
-        .await
-        .unwrap();
+    common::set_role(&site, id, warta::domain::newsroom::StaffRole::Writer, &[]).await;
     let mut c = Client::new(&site);
     c.post(
         "/login",

@@ -11,20 +11,7 @@ const PW: &str = "kata-sandi-rahasia";
 
 async fn staff(site: &TestSite, email: &str, role: StaffRole, sections: &[&str]) -> i64 {
     let id = add_reader(site, email, PW, true).await;
-    let sections: Vec<String> = sections.iter().map(|s| s.to_string()).collect();
-    site.app
-        .backend
-        .set_staff_role(
-            id,
-            Some((role, &sections)),
-            &warta::store::newsroom::Actor {
-                reader_id: None,
-                label: "test".into(),
-            },
-            NOW,
-        )
-        .await
-        .unwrap();
+    common::set_role(site, id, role, sections).await;
     id
 }
 

@@ -25,30 +25,13 @@ async fn signed_in<'a>(site: &'a TestSite, email: &str) -> Client<'a> {
 }
 
 async fn admin<'a>(site: &'a TestSite) -> Client<'a> {
-    let mut c = signed_in(site, "admin@contoh.id").await;
-    let id = site
-        .app
-        .readers
-        .reader_by_email("admin@contoh.id")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    site.app
-        .backend
-        .set_staff_role(
-            id,
-            Some((StaffRole::Admin, &[])),
-            &warta::store::newsroom::Actor {
-                reader_id: None,
-                label: "test".into(),
-            },
-            NOW,
-        )
-        .await
-        .unwrap();
-    // The role is read at sign-in time only through the store: no re-login needed.
-    c.get("/account").await;
+    let id = add_reader(site, "admin@contoh.id", PW, true).await;
+    common::set_role(site, id, StaffRole::Admin, &[]).await;
+    let mut c = Client::new(site);
+    let p = c
+        .post("/login", &[("email", "admin@contoh.id"), ("password", PW)])
+        .await;
+    assert_eq!(p.status, 303, "admin login");
     c
 }
 

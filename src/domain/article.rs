@@ -210,6 +210,16 @@ pub struct Correction {
     pub text: String,
 }
 
+/// The slugs of the stories a body's read-also links name, in order.
+pub fn read_also_slugs(body: &[Block]) -> Vec<String> {
+    body.iter()
+        .filter_map(|b| match b {
+            Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Article {
     /// The text used for meta descriptions and cards: the summary, else the
     /// start of the first paragraph.

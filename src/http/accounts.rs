@@ -95,21 +95,39 @@ async fn verify_off_thread(password: String, hash: String) -> bool {
 }
 
 async fn send_link(app: &AppState, to: &str, locale: &str, kind: &str, path: &str) {
+    send_mail(app, to, locale, kind, path, &[]).await;
+}
+
+/// A mail of the `mail_{kind}_subject`/`_body` strings, `{name}`s in the
+/// body filled from `vars`, with a link to `path` on this site. Failures
+/// are logged (and answered false): the reader's page says the same either way.
+pub(crate) async fn send_mail(
+    app: &crate::http::App,
+    to: &str,
+    locale: &str,
+    kind: &str,
+    path: &str,
+    vars: &[(&str, &str)],
+) -> bool {
     let t = app.views.catalog.strings(locale);
     let get = |k: &str| t.get(k).cloned().unwrap_or_default();
     let url = format!("{}{path}", app.cfg.base_url);
-    let body = format!(
-        "{}\n\n{url}\n\n{}\n",
-        get(&format!("mail_{kind}_body")),
-        get("mail_footer")
-    );
-    if let Err(e) = app
+    let mut text = get(&format!("mail_{kind}_body"));
+    for (name, value) in vars {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    let body = format!("{text}\n\n{url}\n\n{}\n", get("mail_footer"));
+    match app
         .mailer
         .send(to, &get(&format!("mail_{kind}_subject")), &body)
         .await
     {
-        // The reader gets the same answer either way; the operator sees why.
-        tracing::error!(error = %e, kind, "could not send mail");
+        Ok(()) => true,
+        Err(e) => {
+            // The reader gets the same answer either way; the operator sees why.
+            tracing::error!(error = %e, kind, "could not send mail");
+            false
+        }
     }
 }
 

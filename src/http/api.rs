@@ -103,14 +103,7 @@ async fn one(
         .ok_or(ApiError(AppError::NotFound))?;
     let body = article_json(&app, &ctx, &a).await?;
     // Read-also titles come from the stories they name.
-    let deps: Vec<String> = a
-        .body
-        .iter()
-        .filter_map(|b| match b {
-            Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
+    let deps: Vec<String> = crate::domain::article::read_also_slugs(&a.body);
     let mut res = Json(body).into_response();
     if let Ok(v) = axum::http::HeaderValue::from_str(&deps.join(" ")) {
         res.headers_mut().insert(super::cache::DEPS_HEADER, v);
@@ -128,13 +121,7 @@ pub async fn article_json(app: &AppState, ctx: &Ctx, a: &Article) -> Result<Valu
     } else {
         a.body.clone()
     };
-    let slugs: Vec<String> = visible
-        .iter()
-        .filter_map(|b| match b {
-            Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
+    let slugs: Vec<String> = crate::domain::article::read_also_slugs(&visible);
     let refs = app.store.article_refs(&slugs, app.clock.now()).await?;
     let base = &app.cfg.base_url;
     let body: Vec<Value> = visible

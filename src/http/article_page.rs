@@ -192,14 +192,7 @@ pub async fn build(
     };
 
     // Resolve read-also links and videos named in the body.
-    let ra_slugs: Vec<String> = article
-        .body
-        .iter()
-        .filter_map(|b| match b {
-            Block::ReadAlso { slug: Some(s), .. } => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
+    let ra_slugs: Vec<String> = crate::domain::article::read_also_slugs(&article.body);
     // Video rekomendasi: the newest video of the article's section, else
     // the newest of all; Video lainnya: the next few, site-wide. These and
     // the latest list and comments are independent: ask for them at once.

@@ -69,10 +69,10 @@ fn view(app: &AppState, p: &Payment) -> serde_json::Value {
         "period_end": p.period_end,
         "provider_ref": p.provider_ref,
         "created_at": p.created_at,
-        "can_cancel": p.recurring && matches!(p.state.as_str(), "active" | "grace") && p.provider_ref.is_some(),
+        "can_cancel": payments::can_cancel(p),
         "can_resume": payments::can_resume(p, app.clock.now()),
         "can_manage": p.provider == "stripe" && p.customer_ref.is_some(),
-        "can_refund": matches!(p.state.as_str(), "active" | "grace" | "cancelled" | "ended"),
+        "can_refund": payments::can_refund(p),
     })
 }
 

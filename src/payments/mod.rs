@@ -13,6 +13,7 @@ pub mod stripe;
 use crate::domain::membership::{Source, Status, latest_end, next_period};
 use crate::domain::payment::{self, Effect, Event, State};
 use crate::http::App;
+use crate::http::accounts::send_mail;
 use crate::store::StoreError;
 use crate::store::payments::{
     MembershipChange, NewPayment, NewPaymentEvent, Payment, PaymentEvent, PaymentStep,
@@ -310,46 +311,40 @@ async fn decide(
         toggled_at: None,
         change: None,
     };
+    // A step that grants nothing: refused (no update) or only noting refs.
+    let only = |outcome: String, update: Option<PaymentUpdate>| {
+        Ok((
+            PaymentStep {
+                event,
+                outcome,
+                order_id: Some(p.order_id.clone()),
+                update,
+            },
+            None,
+        ))
+    };
     if let Some(session) = &r.checkout_session
         && *session != p.checkout_ref
     {
         // Signed by Stripe, but about a Checkout (a payment link, say) that
         // is not the one this order made.
-        return Ok((
-            PaymentStep {
-                event,
-                outcome: format!("refused: checkout {session} is not this order's"),
-                order_id: Some(p.order_id.clone()),
-                update: None,
-            },
+        return only(
+            format!("refused: checkout {session} is not this order's"),
             None,
-        ));
+        );
     }
     if let Some(paid) = r.amount
         && paid != p.amount
     {
         // Signed by the provider, yet not what this order costs: kept for
         // the operator, never granted.
-        return Ok((
-            PaymentStep {
-                event,
-                outcome: format!("refused: amount {paid} is not the order's {}", p.amount),
-                order_id: Some(p.order_id.clone()),
-                update: None,
-            },
+        return only(
+            format!("refused: amount {paid} is not the order's {}", p.amount),
             None,
-        ));
+        );
     }
     let Some(e) = r.event else {
-        return Ok((
-            PaymentStep {
-                event,
-                outcome: "noted".into(),
-                order_id: Some(p.order_id.clone()),
-                update: Some(update),
-            },
-            None,
-        ));
+        return only("noted".into(), Some(update));
     };
     // A stop or resume older than the last one decided is stale news
     // (webhooks can arrive late): it must not undo the newer one.
@@ -357,18 +352,11 @@ async fn decide(
         if let (Some(at), Some(last)) = (r.created, p.toggled_at)
             && at < last
         {
-            return Ok((
-                PaymentStep {
-                    event,
-                    outcome: format!(
-                        "{}: older than the last stop or resume, ignored",
-                        e.as_str()
-                    ),
-                    order_id: Some(p.order_id.clone()),
-                    update: Some(update),
-                },
-                None,
-            ));
+            let outcome = format!(
+                "{}: older than the last stop or resume, ignored",
+                e.as_str()
+            );
+            return only(outcome, Some(update));
         }
         update.toggled_at = r.created;
     }
@@ -437,24 +425,18 @@ async fn decide(
 }
 
 async fn mail_paid(app: &App, p: &Payment, ends_at: i64) {
-    let Ok(Some(reader)) = app.readers.reader(p.reader_id).await else {
-        return;
-    };
-    let t = app.views.catalog.strings(&app.cfg.locale);
-    let get = |k: &str| t.get(k).cloned().unwrap_or_default();
-    let until = app.zone.long_date(ends_at, &app.cfg.locale);
-    let body = format!(
-        "{}\n\n{}/account\n\n{}\n",
-        get("mail_paid_body").replace("{until}", &until),
-        app.cfg.base_url,
-        get("mail_footer")
-    );
-    if let Err(e) = app
-        .mailer
-        .send(&reader.email, &get("mail_paid_subject"), &body)
-        .await
-    {
-        tracing::error!(error = %e, "could not send the payment confirmation");
+    if let Ok(Some(reader)) = app.readers.reader(p.reader_id).await {
+        let until = app.zone.long_date(ends_at, &app.cfg.locale);
+        let vars = [("until", until.as_str())];
+        send_mail(
+            app,
+            &reader.email,
+            &app.cfg.locale,
+            "paid",
+            "/account",
+            &vars,
+        )
+        .await;
     }
 }
 
@@ -505,28 +487,22 @@ pub async fn send_reminders(app: &App) -> usize {
             .memberships(p.reader_id)
             .await
             .unwrap_or_default();
-        if memberships
-            .iter()
-            .any(|m| m.in_period(now) && m.ends_at > ends)
-        {
+        if latest_end(&memberships, now).is_some_and(|end| end > ends) {
             continue;
         }
-        let t = app.views.catalog.strings(&app.cfg.locale);
-        let get = |k: &str| t.get(k).cloned().unwrap_or_default();
-        let body = format!(
-            "{}\n\n{}/plus\n\n{}\n",
-            get("mail_reminder_body")
-                .replace("{until}", &app.zone.long_date(ends, &app.cfg.locale)),
-            app.cfg.base_url,
-            get("mail_footer")
-        );
-        match app
-            .mailer
-            .send(&reader.email, &get("mail_reminder_subject"), &body)
-            .await
+        let until = app.zone.long_date(ends, &app.cfg.locale);
+        let vars = [("until", until.as_str())];
+        if send_mail(
+            app,
+            &reader.email,
+            &app.cfg.locale,
+            "reminder",
+            "/plus",
+            &vars,
+        )
+        .await
         {
-            Ok(()) => sent += 1,
-            Err(e) => tracing::error!(error = %e, "could not send a renewal reminder"),
+            sent += 1;
         }
     }
     sent
@@ -535,7 +511,7 @@ pub async fn send_reminders(app: &App) -> usize {
 /// The reader stops a subscription: it runs to the end of the paid period.
 pub async fn cancel(app: &App, reader_id: i64, payment_id: i64) -> Result<(), PaymentError> {
     let p = owned(app, reader_id, payment_id).await?;
-    if !(p.recurring && matches!(p.state.as_str(), "active" | "grace")) {
+    if !can_cancel(&p) {
         return Err(PaymentError::NotAllowed("cancelled"));
     }
     let e = stripe::set_cancel_at_period_end(app, &p, true).await?;
@@ -554,6 +530,16 @@ pub async fn resume(app: &App, reader_id: i64, payment_id: i64) -> Result<(), Pa
     Ok(())
 }
 
+/// A running subscription Stripe has confirmed.
+pub fn can_cancel(p: &Payment) -> bool {
+    p.recurring && matches!(p.state.as_str(), "active" | "grace") && p.provider_ref.is_some()
+}
+
+/// Paid for, and not given back yet.
+pub fn can_refund(p: &Payment) -> bool {
+    matches!(p.state.as_str(), "active" | "grace" | "cancelled" | "ended")
+}
+
 /// A stopped subscription whose paid period is still running.
 pub fn can_resume(p: &Payment, now: i64) -> bool {
     p.recurring
@@ -570,7 +556,7 @@ pub async fn refund(app: &App, payment_id: i64) -> Result<(), PaymentError> {
         .payment(payment_id)
         .await?
         .ok_or_else(|| StoreError::Missing(format!("payment {payment_id}")))?;
-    if !matches!(p.state.as_str(), "active" | "grace" | "cancelled" | "ended") {
+    if !can_refund(&p) {
         return Err(PaymentError::NotAllowed("refunded"));
     }
     let e = match p.provider.as_str() {

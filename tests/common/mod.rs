@@ -424,6 +424,30 @@ pub async fn add_reader(site: &TestSite, email: &str, password: &str, verified: 
         .unwrap()
 }
 
+/// Give an account a newsroom role (limited to `sections`, if any),
+/// straight in the store.
+pub async fn set_role(
+    site: &TestSite,
+    id: i64,
+    role: warta::domain::newsroom::StaffRole,
+    sections: &[&str],
+) {
+    let sections: Vec<String> = sections.iter().map(|s| s.to_string()).collect();
+    site.app
+        .backend
+        .set_staff_role(
+            id,
+            Some((role, &sections)),
+            &warta::store::newsroom::Actor {
+                reader_id: None,
+                label: "test".into(),
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+}
+
 /// A one-paragraph public story in Nasional, published just before NOW.
 pub fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
     use warta::domain::{Access, Block, Contributor, Role, Section};
