@@ -31,6 +31,8 @@ CREATE INDEX payments_reader ON payments (reader_id, created_at);
 CREATE INDEX payments_provider_ref ON payments (provider, provider_ref);
 CREATE INDEX payments_charge_ref ON payments (provider, charge_ref);
 CREATE INDEX payments_customer_ref ON payments (provider, customer_ref);
+-- The scheduler looks for passes about to end every few seconds.
+CREATE INDEX payments_period_end ON payments (period_end) WHERE reminded_at IS NULL;
 
 CREATE TABLE payment_events (
     id          INTEGER PRIMARY KEY,
