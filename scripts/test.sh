@@ -46,4 +46,4 @@ cargo test --all-targets --locked --no-fail-fast
 echo "== HTTP, API, reader and comment tests again, on PostgreSQL"
 WARTA_TEST_BACKEND=postgres cargo test --locked --no-fail-fast \
   --test http_site --test api --test readers --test comments --test smtp --test cache \
-  --test admin_api --test newsroom --test media --test webhooks --test payments
+  --test admin_api --test newsroom --test media --test webhooks --test payments --test security

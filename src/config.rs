@@ -53,6 +53,17 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Keep rendered pages for anonymous readers in memory.
     pub page_cache: bool,
+    /// Memory the page cache may hold, in MiB (pages, their compressed
+    /// copies and keys); the oldest pages make room.
+    pub page_cache_mb: usize,
+    /// Answer `x-warta-cache: hit|miss` on shared pages. Off by default: it
+    /// tells anyone what is cached; turn it on to watch the cache work.
+    pub cache_status_header: bool,
+    /// Connections and timeouts of the HTTP server.
+    pub server: ServerConfig,
+    /// Megapixels of images decoded at once, across all uploads on a node
+    /// (an image decodes to 4 bytes a pixel, and its sizes need more).
+    pub media_decode_megapixels: u64,
     /// URLs told when an article is published, updated or unpublished.
     pub webhooks: Vec<Webhook>,
     /// How long a node remembers who a session cookie belongs to (ms; 0:
@@ -223,6 +234,33 @@ impl std::fmt::Debug for Webhook {
     }
 }
 
+/// How long the server waits for clients, and how many it serves at once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Seconds a client has to send a request's headers, from its first
+    /// byte (a slow sender holds a connection no longer).
+    pub header_timeout_secs: u64,
+    /// Seconds a kept-alive connection may sit idle between requests.
+    pub idle_timeout_secs: u64,
+    /// Seconds a request may take, body included, before it is answered 408
+    /// (uploads of 15 MB on a slow phone need a while).
+    pub request_timeout_secs: u64,
+    /// Connections served at once on this node; more wait until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            request_timeout_secs: 120,
+            max_connections: 4096,
+        }
+    }
+}
+
 #[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MailConfig {
@@ -358,6 +396,10 @@ impl Default for Config {
             comments: CommentsConfig::default(),
             trust_forwarded_for: false,
             page_cache: true,
+            page_cache_mb: 128,
+            cache_status_header: false,
+            server: ServerConfig::default(),
+            media_decode_megapixels: 60,
             webhooks: Vec::new(),
             reader_cache_ms: 1000,
             staff_require_totp: false,
@@ -459,6 +501,9 @@ impl Config {
         if let Some(v) = get("WARTA_THEME_DIR") {
             self.theme_dir = Some(v.into());
         }
+        if let Some(v) = get("WARTA_CACHE_STATUS_HEADER") {
+            self.cache_status_header = matches!(v.as_str(), "1" | "true" | "on");
+        }
         if let Some(v) = get("WARTA_PAGE_CACHE") {
             self.page_cache = !matches!(v.as_str(), "0" | "false" | "off");
         }
@@ -494,6 +539,28 @@ impl Config {
             });
         }
         self.base_url = self.base_url.trim_end_matches('/').to_string();
+        if self.page_cache_mb == 0 {
+            return Err(ConfigError::Invalid {
+                key: "page_cache_mb",
+                message: "must be at least 1 (turn the cache off with page_cache = false)".into(),
+            });
+        }
+        if self.server.header_timeout_secs == 0
+            || self.server.idle_timeout_secs == 0
+            || self.server.request_timeout_secs == 0
+            || self.server.max_connections == 0
+        {
+            return Err(ConfigError::Invalid {
+                key: "server",
+                message: "timeouts and max_connections must be at least 1".into(),
+            });
+        }
+        if self.media_decode_megapixels < 40 {
+            return Err(ConfigError::Invalid {
+                key: "media_decode_megapixels",
+                message: "must be at least 40 (the largest image accepted)".into(),
+            });
+        }
         if self.articles_per_page < 1 || self.articles_per_page > 100 {
             return Err(ConfigError::Invalid {
                 key: "articles_per_page",
@@ -669,6 +736,21 @@ mod tests {
                 .to_string()
                 .contains("payments.stripe")
         );
+    }
+
+    /// The sample in the README is a file an operator copies: it must load.
+    #[test]
+    fn the_readme_sample_config_loads() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\nsite_name").expect("the sample") + "```toml\n".len();
+        let end = start + readme[start..].find("```").unwrap();
+        let mut c: Config = toml::from_str(&readme[start..end]).unwrap_or_else(|e| panic!("{e}"));
+        c.validate().unwrap();
+        assert_eq!(c.site_name, "Kabar Nusantara");
+        assert_eq!(c.ads.len(), 1);
+        assert!(c.ads_txt.is_some() && c.page_cache_mb == 128);
+        assert_eq!(c.server.max_connections, 4096);
+        assert_eq!(c.plans[0].id, "monthly");
     }
 
     #[test]

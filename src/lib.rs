@@ -15,4 +15,5 @@ pub mod payments;
 pub mod render;
 pub mod server;
 pub mod store;
+pub mod transport;
 pub mod webhooks;

@@ -190,17 +190,32 @@ pub struct Stored {
     pub meta: Meta,
 }
 
-/// Check, decode and store an image under `media_dir/up/`. Blocking work:
-/// call it from a blocking thread.
-pub fn store(bytes: &[u8], media_dir: &Path, limits: Limits) -> Result<Stored, MediaError> {
+/// What an upload's header says, checked against the limits before
+/// anything is decoded, so a small file claiming a huge picture costs nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    pub kind: Kind,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Probe {
+    /// Whole megapixels decoding takes (at least one): what it costs from
+    /// the decode budget.
+    pub fn megapixels(&self) -> u32 {
+        (u64::from(self.width) * u64::from(self.height))
+            .div_ceil(1_000_000)
+            .max(1) as u32
+    }
+}
+
+pub fn probe(bytes: &[u8], limits: Limits) -> Result<Probe, MediaError> {
     if bytes.len() > limits.max_bytes {
         return Err(MediaError::TooLarge {
             max: limits.max_bytes / (1024 * 1024),
         });
     }
     let kind = sniff(bytes)?;
-    // The header's dimensions are checked before anything is decoded, so a
-    // small file claiming a huge picture costs nothing.
     let reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
     let (width, height) = reader
         .into_dimensions()
@@ -218,6 +233,87 @@ pub fn store(bytes: &[u8], media_dir: &Path, limits: Limits) -> Result<Stored, M
             max_mp: limits.max_pixels / 1_000_000,
         });
     }
+    Ok(Probe {
+        kind,
+        width,
+        height,
+    })
+}
+
+/// How many megapixels a node decodes at once, across all uploads. An
+/// image decodes to 3 or 4 bytes a pixel and its resized copies need
+/// more, so without a budget a handful of small files that claim large
+/// pictures (a 113 KB PNG of 12000×3333) would take gigabytes together.
+/// Uploads wait their turn instead.
+pub struct DecodeBudget {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    total: u32,
+    in_use: std::sync::atomic::AtomicU32,
+    /// The most ever decoding at once (for tests and operators).
+    high_water: std::sync::atomic::AtomicU32,
+}
+
+/// A share of the decode budget, given back when dropped.
+pub struct DecodeSlot<'a> {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    budget: &'a DecodeBudget,
+    mp: u32,
+}
+
+impl DecodeBudget {
+    pub fn new(megapixels: u32) -> DecodeBudget {
+        DecodeBudget {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(megapixels as usize)),
+            total: megapixels,
+            in_use: Default::default(),
+            high_water: Default::default(),
+        }
+    }
+
+    /// Wait until `probe`'s picture fits in what is left of the budget.
+    pub async fn acquire(&self, probe: &Probe) -> DecodeSlot<'_> {
+        use std::sync::atomic::Ordering;
+        let mp = probe.megapixels().min(self.total);
+        let permit = self
+            .permits
+            .clone()
+            .acquire_many_owned(mp)
+            .await
+            .expect("the budget is never closed");
+        let now = self.in_use.fetch_add(mp, Ordering::AcqRel) + mp;
+        self.high_water.fetch_max(now, Ordering::AcqRel);
+        DecodeSlot {
+            _permit: permit,
+            budget: self,
+            mp,
+        }
+    }
+
+    pub fn high_water(&self) -> u32 {
+        self.high_water.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+}
+
+impl Drop for DecodeSlot<'_> {
+    fn drop(&mut self) {
+        self.budget
+            .in_use
+            .fetch_sub(self.mp, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Check, decode and store an image under `media_dir/up/`. Blocking work:
+/// call it from a blocking thread, holding a `DecodeSlot` for its `probe`.
+pub fn store(bytes: &[u8], media_dir: &Path, limits: Limits) -> Result<Stored, MediaError> {
+    let Probe {
+        kind,
+        width,
+        height,
+    } = probe(bytes, limits)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
     let mut lim = image::Limits::default();
     lim.max_image_width = Some(limits.max_side);
@@ -299,6 +395,38 @@ pub fn srcset(src: &str, widths: &[u32], ext: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn decoding_waits_for_room_in_the_budget() {
+        let budget = super::DecodeBudget::new(60);
+        let big = super::Probe {
+            kind: super::Kind::Png,
+            width: 12_000,
+            height: 3_333,
+        };
+        assert_eq!(big.megapixels(), 40);
+        let first = budget.acquire(&big).await;
+        // A second 40 MP picture does not fit beside the first.
+        let second =
+            tokio::time::timeout(std::time::Duration::from_millis(100), budget.acquire(&big)).await;
+        assert!(second.is_err(), "the second decode waited");
+        // A small one does.
+        let small = super::Probe {
+            kind: super::Kind::Jpeg,
+            width: 800,
+            height: 600,
+        };
+        let s = tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            budget.acquire(&small),
+        )
+        .await
+        .expect("a small picture fits beside a large one");
+        drop(s);
+        drop(first);
+        let _second = budget.acquire(&big).await;
+        assert_eq!(budget.high_water(), 41);
+    }
+
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {

@@ -56,6 +56,41 @@ impl Principal {
             Err(AppError::Forbidden)
         }
     }
+
+    /// What a save of `story` as `doc` needs, whatever else it asks for.
+    /// Storing text is editing even when nothing changed (an empty save is
+    /// still a write, and answers with the whole story); only a save that
+    /// just moves, re-times or corrects the same text needs no more than
+    /// that act. Times decide when readers see a story, so changing them is
+    /// publishing, in every status; so is adding a correction.
+    fn require_save(&self, story: &Story, doc: &StoryDoc, kind: SaveKind) -> Result<(), AppError> {
+        if kind.edited || !(kind.moved || kind.retimed || kind.corrected) {
+            self.require(Action::Edit, Some(facts(story)))?;
+            // Moving a story to another section needs rights there too.
+            self.require(
+                Action::Edit,
+                Some(StoryFacts {
+                    section: &doc.section.slug,
+                    ..facts(story)
+                }),
+            )?;
+        }
+        if kind.retimed || kind.corrected {
+            self.require(Action::Publish, Some(facts(story)))?;
+        }
+        Ok(())
+    }
+}
+
+/// What a save changes besides where it leaves the story.
+#[derive(Debug, Clone, Copy)]
+struct SaveKind {
+    /// The text changed (corrections aside).
+    edited: bool,
+    /// A correction was added.
+    corrected: bool,
+    moved: bool,
+    retimed: bool,
 }
 
 /// What the rules need to know about a story.
@@ -422,31 +457,34 @@ impl Desk<'_> {
             doc.slug = story.slug.clone();
         }
         let changed = doc != story.doc;
-        if changed {
-            who.require(Action::Edit, Some(facts(story)))?;
-            // Moving a story to another section needs rights there too.
-            who.require(
-                Action::Edit,
-                Some(StoryFacts {
-                    section: &doc.section.slug,
-                    ..facts(story)
-                }),
-            )?;
-        }
-        if status != story.status {
-            let needed = transition(story.status, status).map_err(illegal)?;
-            who.require(needed, Some(facts(story)))?;
-        } else if status == StoryStatus::Published && changed {
-            // Changing what readers see is publishing.
-            who.require(Action::Publish, Some(facts(story)))?;
-        }
-        if timing
+        let moved = status != story.status;
+        let retimed = timing
             != (Timing {
                 publish_at: story.publish_at,
                 unpublish_at: story.unpublish_at,
-            })
-            && status != StoryStatus::Draft
-        {
+            });
+        // A correction is a publishing act of its own (see `correct`).
+        let corrected = doc.corrections != story.doc.corrections;
+        let edited = changed && {
+            let mut without = doc.clone();
+            without.corrections = story.doc.corrections.clone();
+            without != story.doc
+        };
+        who.require_save(
+            story,
+            &doc,
+            SaveKind {
+                edited,
+                moved,
+                retimed,
+                corrected,
+            },
+        )?;
+        if moved {
+            let needed = transition(story.status, status).map_err(illegal)?;
+            who.require(needed, Some(facts(story)))?;
+        } else if status == StoryStatus::Published && edited {
+            // Changing what readers see is publishing.
             who.require(Action::Publish, Some(facts(story)))?;
         }
         let copy;

@@ -39,11 +39,19 @@ pub fn build_app(
         clock: Clock::default(),
         mailer,
         limits: crate::http::auth::Limits::from_config(&cfg_copy),
-        cache: crate::http::cache::PageCache::new(page_cache),
+        cache: crate::http::cache::PageCache::with_budget(
+            page_cache,
+            cfg_copy.page_cache_mb * 1024 * 1024,
+            cfg_copy.cache_status_header,
+        ),
         reader_cache: crate::http::reader_cache::ReaderCache::new(
             std::time::Duration::from_millis(cfg_copy.reader_cache_ms),
         ),
         csp: crate::http::content_security_policy(&cfg_copy),
+        mail_wake: tokio::sync::Notify::new(),
+        decode_budget: crate::media::DecodeBudget::new(
+            cfg_copy.media_decode_megapixels.min(u64::from(u32::MAX)) as u32,
+        ),
     });
     // Changes announced by the database empty this node's page cache at once.
     if tokio::runtime::Handle::try_current().is_ok() {
@@ -94,6 +102,19 @@ pub fn build_app(
                 tick.tick().await;
                 let Some(app) = weak.upgrade() else { break };
                 crate::webhooks::run_once(&app, &http).await;
+            }
+        });
+    }
+    // Mail: sent after the request that queued it has been answered, by
+    // whichever node takes it first; failures are retried.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let weak = Arc::downgrade(&app);
+        tokio::spawn(async move {
+            loop {
+                let Some(app) = weak.upgrade() else { break };
+                crate::mail::deliver_due(&*app.backend, &app.mailer, app.clock.now()).await;
+                let woken = async { app.mail_wake.notified().await };
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), woken).await;
             }
         });
     }
@@ -152,11 +173,13 @@ pub async fn serve(app: AppState, addr: &str) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    axum::serve(
+    let limits = app.cfg.server.clone();
+    crate::transport::serve(
         listener,
-        crate::http::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        crate::http::router(app),
+        &limits,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
 }

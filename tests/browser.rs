@@ -415,11 +415,18 @@ async fn a_reader_signs_up_verifies_comments_replies_and_joins_by_code() {
     click(c, "form[action='/register'] button[type=submit]").await;
     wait_path(c, "/login").await;
     assert!(text(c, ".notice").await.contains("Periksa e-mail"));
-    // Verify through the e-mailed link: that signs the reader in.
-    let mails = common::mails(&b._site);
+    // Verify through the e-mailed link: it proves the address and signs
+    // nobody in (whoever opens a link may not be its owner).
+    let mails = common::mails(&b._site).await;
     let link = common::link_in(mails.last().expect("a verification mail"));
     c.goto(&format!("{}{link}", b.base)).await.unwrap();
-    wait_path(c, "/account").await;
+    wait_path(c, "/login").await;
+    assert!(text(c, ".notice").await.contains("sudah diverifikasi"));
+    fill(c, "#email", "dewi@contoh.id").await;
+    fill(c, "#password", "rahasia-dewi-123").await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+    wait_path(c, "/").await;
+    c.goto(&format!("{}/account", b.base)).await.unwrap();
     assert!(
         text(c, ".account")
             .await

@@ -70,10 +70,13 @@ async fn only_verified_readers_comment() {
     assert_eq!(p.status, 303);
     let after = Client::new(&site).get(&url).await;
     assert!(after.body.contains("Liputan yang jernih, terima kasih."));
+    // Without a display name the reader is "Pembaca", never a piece of
+    // their e-mail address.
     assert!(
-        after.body.contains("<strong>sudah</strong>"),
-        "shown under the reader's name"
+        after.body.contains("<strong>Pembaca</strong>"),
+        "shown as a reader"
     );
+    assert!(!after.body.contains("<strong>sudah</strong>"));
 }
 
 #[tokio::test]

@@ -510,7 +510,7 @@ async fn admins_invite_staff_by_mail() {
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
-    let mail = common::mails(&site).pop().expect("an invitation");
+    let mail = common::mails(&site).await.pop().expect("an invitation");
     assert!(mail.contains("baru@example.com"));
     let link = common::link_in(&mail);
     assert!(link.starts_with("/reset?token="));

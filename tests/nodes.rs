@@ -12,12 +12,8 @@ use common::{Client, NOW, PgDatabase, TestSite, story};
 use warta::store::Backend;
 
 async fn node(store: Arc<dyn Backend>, dir: tempfile::TempDir) -> TestSite {
-    let app = warta::server::build_app(
-        warta::config::Config::default(),
-        store,
-        dir.path().to_path_buf(),
-    )
-    .unwrap();
+    let app =
+        warta::server::build_app(common::test_config(), store, dir.path().to_path_buf()).unwrap();
     app.clock.set(NOW);
     let router = warta::http::router(app.clone());
     TestSite {

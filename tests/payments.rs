@@ -327,9 +327,9 @@ async fn a_settled_payment_is_mailed_and_the_reader_is_reminded_once_before_it_e
     let mut c = signed_in(site, "ingat@contoh.id").await;
     let (order, snap) = join(&mut c, "pass30", "qris").await;
     click_pay(&snap).await;
-    let before = mails(site).len();
+    let before = mails(site).await.len();
     control(&ps, &format!("midtrans/{order}/settlement")).await;
-    let all = mails(site);
+    let all = mails(site).await;
     assert_eq!(all.len(), before + 1);
     assert!(
         all.last()
@@ -346,7 +346,7 @@ async fn a_settled_payment_is_mailed_and_the_reader_is_reminded_once_before_it_e
     site.app.clock.set(NOW + 28 * DAY);
     warta::server::run_scheduled(&site.app).await;
     warta::server::run_scheduled(&site.app).await;
-    let all = mails(site);
+    let all = mails(site).await;
     assert_eq!(all.len(), before + 2);
     assert!(
         all.last().unwrap().contains("segera berakhir"),
@@ -548,6 +548,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     // Midtrans: a bad signature_key, then a correctly signed notification
     // whose amount is not the order's.
     let (m_order, _) = join(&mut c, "pass30", "qris").await;
+    let before = periods(site, email).await;
     let mut bad: serde_json::Value = serde_json::from_str(&ps.standin.midtrans_notification(
         "txn_1",
         &m_order,
@@ -557,20 +558,41 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     .unwrap();
     bad["signature_key"] = "0".repeat(128).into();
     assert_eq!(ps.standin.send_midtrans(&bad.to_string()).await, 400);
-    let cheap = ps
+    // The signature does not cover the status: a signed notification that
+    // says "settlement" for an order Midtrans has as pending is taken as
+    // Midtrans's own answer (pending), and grants nothing.
+    let forged = ps
         .standin
-        .midtrans_notification("txn_1", &m_order, "settlement", "1000.00");
-    assert_eq!(ps.standin.send_midtrans(&cheap).await, 200);
-    assert_eq!(state(site, &m_order).await, "new");
+        .midtrans_notification("txn_1", &m_order, "settlement", "35000.00");
+    assert_eq!(ps.standin.send_midtrans(&forged).await, 200);
+    assert_ne!(state(site, &m_order).await, "active");
     let events = site.app.backend.payment_events_of(&m_order).await.unwrap();
     assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, "pending", "{}", events[0].payload);
+    // Midtrans has the order settled for 1000: refused, whatever the
+    // notification said.
+    ps.standin
+        .set_midtrans(&m_order, "settlement", Some("1000.00"));
+    assert_eq!(ps.standin.send_midtrans(&forged).await, 200);
+    assert_ne!(state(site, &m_order).await, "active");
+    let events = site.app.backend.payment_events_of(&m_order).await.unwrap();
+    let refused = events.iter().find(|e| e.kind == "settlement").unwrap();
     assert!(
-        events[0].outcome.starts_with("refused: amount 1000"),
+        refused.outcome.starts_with("refused: amount 1000"),
         "{}",
-        events[0].outcome
+        refused.outcome
     );
+    assert_eq!(periods(site, email).await, before);
+    // A refused event is no precedent: the same status with the right
+    // amount is not a duplicate of it, and is applied.
+    ps.standin
+        .set_midtrans(&m_order, "settlement", Some("35000.00"));
+    assert_eq!(ps.standin.send_midtrans(&forged).await, 200);
+    assert_eq!(state(site, &m_order).await, "active");
+    assert_eq!(periods(site, email).await, before + 1);
     // Settlement before the pending that preceded it: pending changes nothing.
     let m_order2 = join(&mut c, "pass30", "ewallet").await.0;
+    ps.standin.set_midtrans(&m_order2, "settlement", None);
     let settled = ps
         .standin
         .midtrans_notification("txn_2", &m_order2, "settlement", "35000.00");
@@ -581,37 +603,35 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     assert_eq!(ps.standin.send_midtrans(&pending).await, 200);
     assert_eq!(ps.standin.send_midtrans(&settled).await, 200);
     assert_eq!(state(site, &m_order2).await, "active");
-    assert_eq!(periods(site, email).await, 2, "one period for each payment");
+    assert_eq!(
+        periods(site, email).await,
+        before + 2,
+        "one period for each payment"
+    );
     // A replayed settlement with a new transaction id (outside the
     // signature) is the same event: no second period for one pass.
     let replayed =
         ps.standin
             .midtrans_notification("txn_other", &m_order2, "settlement", "35000.00");
     assert_eq!(ps.standin.send_midtrans(&replayed).await, 200);
-    assert_eq!(periods(site, email).await, 2, "a replay buys nothing");
-    // An order nobody made: stored, retried for a day (its payment may
-    // simply not be known yet), then kept as unmatched. Nothing granted.
+    assert_eq!(
+        periods(site, email).await,
+        before + 2,
+        "a replay buys nothing"
+    );
+    // An order Midtrans does not know: refused, nothing stored or granted.
     let stranger =
         ps.standin
             .midtrans_notification("txn_3", "W1-000000000000", "settlement", "35000.00");
-    assert_eq!(ps.standin.send_midtrans(&stranger).await, 200);
-    assert_eq!(stranger_outcome(site).await, (false, String::new()));
-    site.app.clock.set(now + 25 * 3600);
-    warta::server::run_scheduled(&site.app).await;
-    assert_eq!(
-        stranger_outcome(site).await,
-        (true, "no matching payment".to_string())
+    assert_eq!(ps.standin.send_midtrans(&stranger).await, 400);
+    assert!(
+        site.app
+            .backend
+            .payment_events_of("W1-000000000000")
+            .await
+            .unwrap()
+            .is_empty()
     );
-}
-
-async fn stranger_outcome(site: &TestSite) -> (bool, String) {
-    let ev = site
-        .app
-        .backend
-        .payment_events_of("W1-000000000000")
-        .await
-        .unwrap();
-    (ev[0].applied_at.is_some(), ev[0].outcome.clone())
 }
 
 #[tokio::test]
@@ -622,6 +642,7 @@ async fn an_event_stored_before_a_crash_is_applied_once_after_restart() {
     let mut c = signed_in(site, email).await;
     let (order, _) = join(&mut c, "pass30", "qris").await;
     // The node verified and stored the settlement, then died before applying it.
+    ps.standin.set_midtrans(&order, "settlement", None);
     let body = ps
         .standin
         .midtrans_notification("txn_9", &order, "settlement", "35000.00");

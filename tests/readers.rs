@@ -7,7 +7,7 @@ mod common;
 use common::{Client, NOW, add_reader, demo_site, link_in, mails};
 
 #[tokio::test]
-async fn sign_up_verify_by_mail_and_land_signed_in() {
+async fn sign_up_verify_by_mail_then_log_in() {
     let site = demo_site().await;
     let mut c = Client::new(&site);
     let p = c
@@ -23,13 +23,23 @@ async fn sign_up_verify_by_mail_and_land_signed_in() {
     assert_eq!(p.status, 303);
     assert_eq!(p.header("location"), "/login?notice=registered");
     assert!(!c.signed_in(), "sign-up alone does not sign in");
-    let m = mails(&site);
+    let m = mails(&site).await;
     assert_eq!(m.len(), 1);
     assert!(m[0].contains("To: dewi@contoh.id"));
     let link = link_in(&m[0]);
     assert!(link.starts_with("/verify?token="));
     let v = c.get(&link).await;
     assert_eq!(v.status, 303);
+    // The link proves the address; it signs nobody in (login CSRF).
+    assert_eq!(v.header("location"), "/login?notice=verified");
+    assert!(!c.signed_in());
+    let l = c
+        .post(
+            "/login",
+            &[("email", "dewi@contoh.id"), ("password", "rahasia-dewi")],
+        )
+        .await;
+    assert_eq!(l.status, 303);
     assert!(c.signed_in());
     let acct = c.get("/account").await;
     assert_eq!(acct.status, 200);
@@ -64,6 +74,7 @@ async fn no_account_enumeration_on_sign_up_login_and_reset() {
     // The owner of the taken address hears about it by mail instead.
     assert!(
         mails(&site)
+            .await
             .iter()
             .any(|m| m.contains("To: ada@contoh.id") && m.contains("/forgot"))
     );
@@ -299,7 +310,7 @@ async fn reset_links_work_once_expire_and_sign_out_everywhere() {
         .await;
     let mut c = Client::new(&site);
     c.post("/forgot", &[("email", "sari@contoh.id")]).await;
-    let link = link_in(mails(&site).last().unwrap());
+    let link = link_in(mails(&site).await.last().unwrap());
     assert!(link.starts_with("/reset?token="));
     let token = link.split("token=").nth(1).unwrap().to_string();
     assert_eq!(c.get(&link).await.status, 200);
@@ -327,7 +338,7 @@ async fn reset_links_work_once_expire_and_sign_out_everywhere() {
     );
     // An hour later a fresh link no longer works.
     c.post("/forgot", &[("email", "sari@contoh.id")]).await;
-    let link = link_in(mails(&site).last().unwrap());
+    let link = link_in(mails(&site).await.last().unwrap());
     let token = link.split("token=").nth(1).unwrap().to_string();
     site.app.clock.set(NOW + 3601);
     assert_eq!(
@@ -378,7 +389,7 @@ async fn change_password_and_email_then_delete_the_account() {
         ],
     )
     .await;
-    let m = mails(&site);
+    let m = mails(&site).await;
     let mail = m.last().unwrap();
     assert!(mail.contains("To: andi.baru@contoh.id"));
     c.get(&link_in(mail)).await;

@@ -23,7 +23,7 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Backend>, Option<PgDatabase>)>
     let mut out = vec![("sqlite", sqlite, None), ("postgres", pg, Some(db))];
     for (_, s, _) in &mut out {
         let applied = s.migrate().await.unwrap();
-        assert_eq!(applied, (1..=14).collect::<Vec<i64>>());
+        assert_eq!(applied, (1..=15).collect::<Vec<i64>>());
         assert!(s.migrate().await.unwrap().is_empty(), "migrations run once");
     }
     out

@@ -61,7 +61,7 @@ pub fn check_display_name(n: &str) -> Result<String, AccountError> {
     if n.chars().count() > 60 {
         return Err(AccountError::NameTooLong);
     }
-    Ok(n.chars().filter(|c| !c.is_control()).collect())
+    Ok(super::text::strip_hidden(n).trim().to_string())
 }
 
 /// Argon2id with the crate's defaults (19 MiB, 2 passes): OWASP's minimum.

@@ -5,12 +5,15 @@ pub mod account;
 pub mod ads;
 pub mod article;
 pub mod body_text;
+pub mod comment;
 pub mod membership;
 pub mod newsroom;
 pub mod pagination;
 pub mod payment;
+pub mod redirect;
 pub mod slug;
 pub mod story;
+pub mod text;
 pub mod time;
 pub mod totp;
 

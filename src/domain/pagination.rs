@@ -41,6 +41,32 @@ pub fn parse_page(raw: Option<&str>, pages: usize) -> Result<PageChoice, PageErr
     Ok(PageChoice::One(n))
 }
 
+/// The highest page number any list answers: far past any archive (at 100
+/// a page, ten million stories), and small enough that no offset computed
+/// from it overflows.
+pub const MAX_LIST_PAGE: i64 = 100_000;
+
+/// `?page=` of a list (a section, an author, the videos, the Content API):
+/// absent is 1; anything but a whole number from 1 to `MAX_LIST_PAGE` is
+/// refused. Every list reads its page here, so none computes an offset from
+/// a number it never checked.
+pub fn parse_list_page(raw: Option<&str>) -> Result<i64, PageError> {
+    let Some(raw) = raw else { return Ok(1) };
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PageError::NotANumber);
+    }
+    match raw.parse::<i64>() {
+        Ok(n) if (1..=MAX_LIST_PAGE).contains(&n) => Ok(n),
+        Ok(n) => Err(PageError::OutOfRange(n.max(0) as usize)),
+        Err(_) => Err(PageError::OutOfRange(usize::MAX)),
+    }
+}
+
+/// The offset of `page` (from `parse_list_page`) at `per_page` items.
+pub fn list_offset(page: i64, per_page: i64) -> i64 {
+    (page.clamp(1, MAX_LIST_PAGE) - 1).saturating_mul(per_page.max(0))
+}
+
 /// Page numbers for a list page (section, author): total pages for `total`
 /// items at `per_page`, at least one.
 pub fn page_count(total: i64, per_page: i64) -> usize {
@@ -98,6 +124,23 @@ mod tests {
             parse_page(Some("99999999999999999999999"), 3),
             Err(PageError::NotANumber)
         );
+    }
+
+    #[test]
+    fn list_pages_are_checked_numbers() {
+        assert_eq!(parse_list_page(None), Ok(1));
+        assert_eq!(parse_list_page(Some("2")), Ok(2));
+        assert_eq!(parse_list_page(Some("100000")), Ok(100_000));
+        assert!(parse_list_page(Some("100001")).is_err());
+        assert!(parse_list_page(Some("9223372036854775807")).is_err());
+        assert!(parse_list_page(Some("9223372036854775808")).is_err());
+        assert!(parse_list_page(Some("0")).is_err());
+        assert!(parse_list_page(Some("-1")).is_err());
+        assert!(parse_list_page(Some("+1")).is_err());
+        assert!(parse_list_page(Some("")).is_err());
+        assert!(parse_list_page(Some("1e3")).is_err());
+        assert_eq!(list_offset(3, 12), 24);
+        assert_eq!(list_offset(MAX_LIST_PAGE, i64::MAX), i64::MAX);
     }
 
     #[test]

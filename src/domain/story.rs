@@ -107,6 +107,13 @@ impl StoryDoc {
     /// Empty optional texts become none, whitespace is trimmed, and a
     /// missing slug is made from the title.
     pub fn normalize(&mut self) {
+        // Hidden characters (bidi controls, private use) leave every field.
+        if let Ok(mut v) = serde_json::to_value(&*self) {
+            super::text::strip_hidden_json(&mut v);
+            if let Ok(clean) = serde_json::from_value(v) {
+                *self = clean;
+            }
+        }
         fn opt(v: &mut Option<String>) {
             if let Some(s) = v {
                 let t = s.trim();

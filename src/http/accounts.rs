@@ -76,10 +76,7 @@ fn see_other(to: &str) -> Response {
 
 /// Only local paths are followed after login: no open redirect.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    crate::domain::redirect::local_or_home(next)
 }
 
 async fn hash_off_thread(password: String) -> Result<String, AppError> {
@@ -99,8 +96,10 @@ async fn send_link(app: &AppState, to: &str, locale: &str, kind: &str, path: &st
 }
 
 /// A mail of the `mail_{kind}_subject`/`_body` strings, `{name}`s in the
-/// body filled from `vars`, with a link to `path` on this site. Failures
-/// are logged (and answered false): the reader's page says the same either way.
+/// body filled from `vars`, with a link to `path` on this site. It is
+/// queued, and sent after the request is answered, so an answer takes as
+/// long whether or not a mail went (no account enumeration by timing).
+/// A failure to queue is logged (and answered false).
 pub(crate) async fn send_mail(
     app: &crate::http::App,
     to: &str,
@@ -117,15 +116,18 @@ pub(crate) async fn send_mail(
         text = text.replace(&format!("{{{name}}}"), value);
     }
     let body = format!("{text}\n\n{url}\n\n{}\n", get("mail_footer"));
+    let subject = get(&format!("mail_{kind}_subject"));
     match app
-        .mailer
-        .send(to, &get(&format!("mail_{kind}_subject")), &body)
+        .backend
+        .enqueue_mail(to, &subject, &body, app.clock.now())
         .await
     {
-        Ok(()) => true,
+        Ok(_) => {
+            app.mail_wake.notify_one();
+            true
+        }
         Err(e) => {
-            // The reader gets the same answer either way; the operator sees why.
-            tracing::error!(error = %e, kind, "could not send mail");
+            tracing::error!(error = %e, kind, "could not queue mail");
             false
         }
     }
@@ -219,7 +221,7 @@ pub async fn register(
     headers: HeaderMap,
     Form(f): Form<RegisterForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let ip = client_ip(&app, &headers, ctx.peer);
     let form_error = |key: &str| minijinja::context! { error => key.to_string(), email => f.email.clone(), name => f.name.clone() };
     let email = match account::normalize_email(&f.email) {
@@ -288,9 +290,14 @@ pub struct TokenQuery {
     token: String,
 }
 
+/// The mailed link proves the address; it signs nobody in. Whoever opens
+/// it may not be its owner (a link sent to a victim, or an attacker's own
+/// link opened in the victim's browser to sign them in to the attacker's
+/// account): a browser already signed in to that account goes to the
+/// account page, any other to the login form.
 pub async fn verify(
     State(app): State<AppState>,
-    headers: HeaderMap,
+    ctx: Ctx,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, AppError> {
     let now = app.clock.now();
@@ -302,14 +309,10 @@ pub async fn verify(
         return Err(AppError::BadRequest("invalid or expired link".into()));
     };
     app.readers.mark_verified(reader_id, now).await?;
-    if super::two_factor::required(&app, reader_id).await? {
-        // A mailed link is one factor only: sign in with the code.
-        return Ok(see_other("/login"));
+    if ctx.viewer.account.as_ref().map(|a| a.id) == Some(reader_id) {
+        return Ok(see_other("/account?notice=verified"));
     }
-    let cookie = auth::start_session(&app, reader_id, &headers).await?;
-    let mut res = see_other("/account?notice=verified");
-    res.headers_mut().append(header::SET_COOKIE, cookie);
-    Ok(res)
+    Ok(see_other("/login?notice=verified"))
 }
 
 // ---- log in and out ----
@@ -350,24 +353,41 @@ pub async fn login_page(
 
 /// Check a login; `Ok(None)` for a wrong address or password (the same
 /// answer, after the same work), `Err(TooManyRequests)` past the limits.
+/// `device` is the account this browser signed in to before: when wrong
+/// guesses (anyone's) have locked the address, its owner may still try
+/// from such a browser, within a limit of its own.
 pub async fn check_login(
     app: &AppState,
     email_raw: &str,
     password: &str,
     ip: &str,
+    device: Option<i64>,
 ) -> Result<Option<i64>, AppError> {
     let email =
         account::normalize_email(email_raw).unwrap_or_else(|_| email_raw.trim().to_lowercase());
-    if !app.limits.login_ip.allow(app, &format!("ip:{ip}")).await
-        || !app
-            .limits
-            .login_email
-            .allow(app, &format!("email:{email}"))
-            .await
-    {
+    if !app.limits.login_ip.allow(app, &format!("ip:{ip}")).await {
         return Err(AppError::TooManyRequests);
     }
     let acct = app.readers.reader_by_email(&email).await?;
+    let locked = !app
+        .limits
+        .login_email
+        .allow(app, &format!("email:{email}"))
+        .await;
+    if locked {
+        let owners_browser = match (&acct, device) {
+            (Some(a), Some(d)) if a.id == d => {
+                app.limits
+                    .login_device
+                    .allow(app, &format!("reader:{d}"))
+                    .await
+            }
+            _ => false,
+        };
+        if !owners_browser {
+            return Err(AppError::TooManyRequests);
+        }
+    }
     let hash = acct
         .as_ref()
         .map(|a| a.password_hash.clone())
@@ -375,10 +395,14 @@ pub async fn check_login(
     let ok = verify_off_thread(password.to_string(), hash).await;
     Ok(match acct {
         Some(a) if ok => {
-            app.limits
-                .login_email
-                .reset(app, &format!("email:{email}"))
-                .await;
+            // The owner's browser got in past a lock: the lock stays for
+            // everyone else.
+            if !locked {
+                app.limits
+                    .login_email
+                    .reset(app, &format!("email:{email}"))
+                    .await;
+            }
             Some(a.id)
         }
         _ => None,
@@ -392,10 +416,11 @@ pub async fn login(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let ip = client_ip(&app, &headers, ctx.peer);
     let next = safe_next(f.next.as_deref());
-    match check_login(&app, &f.email, &f.password, &ip).await? {
+    let device = auth::known_device(&app, &headers).await;
+    match check_login(&app, &f.email, &f.password, &ip, device).await? {
         Some(id) if super::two_factor::required(&app, id).await? => {
             // Staff with two-factor: no session until the code comes.
             super::two_factor::challenge(&app, id, &next).await
@@ -408,6 +433,9 @@ pub async fn login(
             let cookie = auth::start_session(&app, id, &headers).await?;
             let mut res = see_other(&next);
             res.headers_mut().append(header::SET_COOKIE, cookie);
+            if let Some(d) = auth::remember_device(&app, id, &headers).await? {
+                res.headers_mut().append(header::SET_COOKIE, d);
+            }
             Ok(res)
         }
         None => {
@@ -436,7 +464,7 @@ pub async fn logout(
     headers: HeaderMap,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     if let Some(h) = &ctx.viewer.session_hash {
         app.readers.delete_session(h).await?;
     }
@@ -452,7 +480,7 @@ pub async fn logout_all(
     headers: HeaderMap,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
     app.readers.delete_reader_sessions(acct.id, None).await?;
     let mut res = see_other("/?notice=logged_out");
@@ -467,7 +495,7 @@ pub async fn revoke_other_sessions(
     headers: HeaderMap,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
     app.readers
         .delete_reader_sessions(acct.id, ctx.viewer.session_hash.as_deref())
@@ -499,7 +527,7 @@ pub async fn forgot(
     headers: HeaderMap,
     Form(f): Form<EmailForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let ip = client_ip(&app, &headers, ctx.peer);
     let now = app.clock.now();
     let email = account::normalize_email(&f.email).unwrap_or_default();
@@ -570,7 +598,7 @@ pub async fn reset(
     headers: HeaderMap,
     Form(f): Form<ResetForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     if account::check_password(&f.password).is_err() {
         return render(
             &app,
@@ -665,7 +693,7 @@ pub async fn resend_verification(
     headers: HeaderMap,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
     if !app
         .limits
@@ -697,7 +725,7 @@ pub async fn change_password(
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
     if account::check_password(&f.password).is_err() {
         return Err(AppError::BadRequest("password too short".into()));
@@ -729,7 +757,7 @@ pub async fn change_email(
     headers: HeaderMap,
     Form(f): Form<EmailChangeForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
     let email = account::normalize_email(&f.email)
         .map_err(|_| AppError::BadRequest("invalid e-mail".into()))?;
@@ -803,7 +831,7 @@ pub async fn delete_account(
     headers: HeaderMap,
     Form(f): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
     if !verify_off_thread(f.password.clone(), acct.password_hash.clone()).await {
         return Err(AppError::Forbidden);
@@ -835,7 +863,7 @@ pub async fn redeem(
     headers: HeaderMap,
     Form(f): Form<RedeemForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let Some(acct) = ctx.viewer.account.as_ref() else {
         return Ok(see_other("/login?next=/plus"));
     };

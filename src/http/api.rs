@@ -56,7 +56,13 @@ async fn list(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let limit = int_param(&params, "limit", 20, MAX_LIMIT)?;
-    let page = int_param(&params, "page", 1, 100_000)?;
+    let page = crate::domain::pagination::parse_list_page(params.get("page").map(String::as_str))
+        .map_err(|_| {
+        ApiError(AppError::BadRequest(format!(
+            "page must be a whole number from 1 to {}",
+            crate::domain::pagination::MAX_LIST_PAGE
+        )))
+    })?;
     let section = params.get("section").filter(|s| !s.is_empty()).cloned();
     if let Some(s) = &section
         && app.store.section(s).await?.is_none()
@@ -71,7 +77,7 @@ async fn list(
         .articles(&ArticleQuery {
             section: section.clone(),
             limit,
-            offset: (page - 1) * limit,
+            offset: crate::domain::pagination::list_offset(page, limit),
             now,
             count_total: true,
             ..Default::default()

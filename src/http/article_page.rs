@@ -71,41 +71,7 @@ pub struct CommentView {
     pub replies: Vec<CommentView>,
 }
 
-#[derive(Serialize)]
-pub struct TextPart {
-    pub text: String,
-    pub href: Option<String>,
-}
-
-/// Find http(s) links in plain text.
-pub fn linkify(text: &str) -> Vec<TextPart> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r#"https?://[^\s<>"']+[^\s<>"'.,;:!?)\]]"#).expect("valid regex")
-    });
-    let mut out = Vec::new();
-    let mut last = 0;
-    for m in re.find_iter(text) {
-        if m.start() > last {
-            out.push(TextPart {
-                text: text[last..m.start()].to_string(),
-                href: None,
-            });
-        }
-        out.push(TextPart {
-            text: m.as_str().to_string(),
-            href: Some(m.as_str().to_string()),
-        });
-        last = m.end();
-    }
-    if last < text.len() {
-        out.push(TextPart {
-            text: text[last..].to_string(),
-            href: None,
-        });
-    }
-    out
-}
+pub use crate::domain::comment::{TextPart, linkify};
 
 #[derive(Serialize)]
 pub struct ArticleView {
@@ -348,7 +314,7 @@ pub async fn build(
     let comment_count = comments.len();
     // A shared render knows no reader's own comments (the cache renders per
     // reader whenever the reader has commented on this story).
-    let me = if ctx.shared {
+    let me = if ctx.shared.is_some() {
         None
     } else {
         ctx.viewer.account.as_ref().map(|a| a.id)
@@ -587,24 +553,5 @@ mod tests {
         assert_eq!(t[0].replies.len(), 1);
         assert_eq!(t[0].replies[0].author, "b");
         assert_eq!(t[2].author, "Akun terhapus");
-    }
-}
-
-#[cfg(test)]
-mod link_tests {
-    use super::linkify;
-
-    #[test]
-    fn links_are_found_in_plain_text() {
-        let p = linkify("Lihat https://contoh.id/a?b=1, lalu <b>baca</b>.");
-        assert_eq!(p.len(), 3);
-        assert_eq!(p[1].href.as_deref(), Some("https://contoh.id/a?b=1"));
-        assert_eq!(p[2].text, ", lalu <b>baca</b>.");
-        assert!(p[2].href.is_none());
-        assert!(
-            linkify("javascript:alert(1)")
-                .iter()
-                .all(|p| p.href.is_none())
-        );
     }
 }

@@ -15,6 +15,9 @@ use crate::store::readers::Account;
 
 pub const SESSION_COOKIE: &str = "warta_session";
 pub const CSRF_COOKIE: &str = "warta_csrf";
+/// A browser that signed in before (see `remember_device`).
+pub const DEVICE_COOKIE: &str = "warta_device";
+const DEVICE_DAYS: i64 = 400;
 
 /// The reader behind a request.
 #[derive(Debug, Clone)]
@@ -56,12 +59,42 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         })
 }
 
+/// A cookie's name on this site: over https it carries the `__Host-`
+/// prefix, so the browser takes it only from this host, over TLS, for the
+/// whole site (a sibling subdomain cannot plant one).
+pub fn cookie_name(app: &crate::http::App, base: &str) -> String {
+    if app.cfg.https() {
+        format!("__Host-{base}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// One of our cookies from a request, under this site's name for it.
+pub fn read_cookie(app: &crate::http::App, headers: &HeaderMap, base: &str) -> Option<String> {
+    cookie(headers, &cookie_name(app, base))
+}
+
 pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
     let secure = if app.cfg.https() { "; Secure" } else { "" };
+    let name = cookie_name(app, name);
+    // Values are ours (base64url tokens); anything else would be a bug.
+    let value: String = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
     ))
     .expect("cookie values are base64url")
+}
+
+/// Whether a value has the shape of the tokens Warta issues (32 random
+/// bytes, base64url): a planted cookie of any other shape is never used.
+pub fn token_shaped(v: &str) -> bool {
+    v.len() == 43
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub fn clear_cookie(app: &AppState, name: &str) -> HeaderValue {
@@ -70,7 +103,7 @@ pub fn clear_cookie(app: &AppState, name: &str) -> HeaderValue {
 
 /// Look up the session cookie; an unknown or expired one is anonymous.
 pub async fn viewer(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+    let Some(token) = read_cookie(app, headers, SESSION_COOKIE).filter(|t| token_shaped(t)) else {
         return Ok(Viewer::anonymous());
     };
     let hash = token_hash(&token);
@@ -150,6 +183,41 @@ pub async fn start_session(
     Ok(set_cookie(app, SESSION_COOKIE, &token, max_age))
 }
 
+/// The account this browser signed in to before, if its device cookie is
+/// one we issued and still know.
+pub async fn known_device(app: &AppState, headers: &HeaderMap) -> Option<i64> {
+    let token = read_cookie(app, headers, DEVICE_COOKIE).filter(|t| token_shaped(t))?;
+    app.backend
+        .known_device(&token_hash(&token), app.clock.now())
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Remember this browser for `reader_id` after a sign-in, so that when
+/// someone else's wrong guesses lock the address, its owner can still sign
+/// in from here (OWASP's "device cookies"). The cookie to set, unless the
+/// browser already carries one of this account's.
+pub async fn remember_device(
+    app: &AppState,
+    reader_id: i64,
+    headers: &HeaderMap,
+) -> Result<Option<HeaderValue>, AppError> {
+    if known_device(app, headers).await == Some(reader_id) {
+        return Ok(None);
+    }
+    let token = new_token();
+    app.backend
+        .add_known_device(&token_hash(&token), reader_id, app.clock.now())
+        .await?;
+    Ok(Some(set_cookie(
+        app,
+        DEVICE_COOKIE,
+        &token,
+        DEVICE_DAYS * 86_400,
+    )))
+}
+
 /// Pages whose forms an anonymous visitor may send.
 const FORM_PAGES: &[&str] = &[
     "/login",
@@ -163,9 +231,14 @@ const FORM_PAGES: &[&str] = &[
 /// Give visitors who may send a form a CSRF cookie, and every request its
 /// token. Plain reading pages set no cookie, so a CDN may cache them.
 pub async fn csrf_cookie(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE);
-    let needs =
-        cookie(req.headers(), SESSION_COOKIE).is_some() || FORM_PAGES.contains(&req.uri().path());
+    let raw = read_cookie(&app, req.headers(), CSRF_COOKIE);
+    // Only a token of our own shape is used; anything else is replaced,
+    // never written into a form.
+    let planted = raw.as_deref().is_some_and(|t| !token_shaped(t));
+    let existing = raw.filter(|t| token_shaped(t));
+    let needs = planted
+        || read_cookie(&app, req.headers(), SESSION_COOKIE).is_some()
+        || FORM_PAGES.contains(&req.uri().path());
     // A token is made only for a visitor who may send a form.
     let token = match (&existing, needs) {
         (Some(t), _) => t.clone(),
@@ -216,9 +289,9 @@ fn same_origin(app: &AppState, h: &HeaderMap) -> bool {
 }
 
 /// The token a form sent must match the visitor's CSRF cookie.
-pub fn check_csrf(headers: &HeaderMap, sent: &str) -> Result<(), AppError> {
-    match cookie(headers, CSRF_COOKIE) {
-        Some(c) if !sent.is_empty() && secrets_equal(&c, sent) => Ok(()),
+pub fn check_csrf(app: &crate::http::App, headers: &HeaderMap, sent: &str) -> Result<(), AppError> {
+    match read_cookie(app, headers, CSRF_COOKIE) {
+        Some(c) if token_shaped(&c) && secrets_equal(&c, sent) => Ok(()),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -276,6 +349,9 @@ pub struct Limits {
     pub login_email: RateLimit,
     /// 30 attempts per IP per 15 minutes.
     pub login_ip: RateLimit,
+    /// 10 attempts per account per 15 minutes from browsers that signed
+    /// in to it before, once the address is locked.
+    pub login_device: RateLimit,
     /// 5 sign-ups per IP per hour.
     pub signup_ip: RateLimit,
     /// 3 reset or verification e-mails per address per hour, 10 per IP.
@@ -301,6 +377,7 @@ impl Default for Limits {
         Limits {
             login_email: RateLimit::new("login-email", 10, 900),
             login_ip: RateLimit::new("login-ip", 30, 900),
+            login_device: RateLimit::new("login-device", 10, 900),
             signup_ip: RateLimit::new("signup-ip", 5, 3600),
             mail_email: RateLimit::new("mail-email", 3, 3600),
             mail_ip: RateLimit::new("mail-ip", 10, 3600),
@@ -317,16 +394,38 @@ pub struct Ctx {
     pub locale: &'static str,
     pub peer: Option<std::net::SocketAddr>,
     /// The page is rendered once for every reader in the same state: the
-    /// reader's name and CSRF token are placeholders the cache fills in.
-    pub shared: bool,
+    /// reader's name and CSRF token are these placeholders, which the cache
+    /// fills in.
+    pub shared: Option<Slots>,
 }
 
 /// Marks a request whose page the cache will share between readers.
-#[derive(Clone, Copy)]
-pub struct SharedRender;
+#[derive(Clone)]
+pub struct SharedRender(pub Slots);
 
-pub const NAME_SLOT: &str = "\u{E000}warta:name\u{E000}";
-pub const CSRF_SLOT: &str = "\u{E000}warta:csrf\u{E000}";
+/// The placeholders of one shared render: random each time, so nothing a
+/// reader or writer types can match them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slots {
+    pub name: String,
+    pub csrf: String,
+}
+
+impl Slots {
+    pub fn new() -> Slots {
+        let nonce = new_token();
+        Slots {
+            name: format!("warta-name-{nonce}"),
+            csrf: format!("warta-csrf-{nonce}"),
+        }
+    }
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Slots::new()
+    }
+}
 
 impl axum::extract::FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
@@ -350,7 +449,7 @@ impl axum::extract::FromRequestParts<AppState> for Ctx {
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0);
-        let shared = parts.extensions.get::<SharedRender>().is_some();
+        let shared = parts.extensions.get::<SharedRender>().map(|s| s.0.clone());
         Ok(Ctx {
             viewer,
             csrf,

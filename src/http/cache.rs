@@ -1,10 +1,15 @@
-//! The page cache: rendered pages (and Content API answers) for anonymous
-//! readers, compressed once,
-//! served from memory. A page for a signed-in reader is never stored or
-//! served from here (and is marked private), so no reader's page reaches
-//! another. Freshness: the store's content version, which the database
-//! bumps on any change from any process, is read at most every
-//! `CHECK_EVERY`; a newer version empties the cache.
+//! The page cache: rendered pages (and Content API answers) shared between
+//! readers, compressed once, served from memory.
+//!
+//! What may be shared is an explicit list (`PUBLIC_ROUTES`), each route with
+//! the query parameters it reads; every other answer is `private, no-store`
+//! unless its handler says otherwise. A shared page is keyed, and rendered,
+//! from those parameters alone, so `?utm=1`, `?utm=2`, ... are one page.
+//! Entries expire by age and live within a byte budget.
+//!
+//! Freshness: the store's content version, which the database bumps on any
+//! change from any process, is read at most every `CHECK_EVERY`; a newer
+//! version empties the cache.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -19,10 +24,67 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::auth::{CSRF_SLOT, NAME_SLOT, SESSION_COOKIE, SharedRender, cookie};
+use super::auth::{SESSION_COOKIE, SharedRender, Slots, read_cookie};
 
 const CHECK_EVERY: Duration = Duration::from_millis(250);
-const MAX_ENTRIES: usize = 20_000;
+
+/// The routes (as the router names them) whose GET answers may be shared,
+/// with the query parameters each one reads besides `lang`. A route not
+/// listed here is never stored or shared, whatever its handler forgets to say.
+pub const PUBLIC_ROUTES: &[(&str, &[&str])] = &[
+    ("/", &[]),
+    ("/plus", &["cancelled"]),
+    ("/video", &["page"]),
+    ("/video/{slug}", &[]),
+    ("/author/{slug}", &["page"]),
+    ("/{section}", &["page"]),
+    ("/{section}/{slug}", &["page"]),
+    ("/api/v1/articles", &["section", "limit", "page"]),
+    ("/api/v1/articles/{slug}", &[]),
+    ("/api/v1/openapi.json", &[]),
+];
+
+/// The parameters a public route reads, or `None` for a route that is not public.
+pub fn public_route(route: &str) -> Option<&'static [&'static str]> {
+    PUBLIC_ROUTES
+        .iter()
+        .find(|(r, _)| *r == route)
+        .map(|(_, params)| *params)
+}
+
+/// The query a public route is rendered and keyed from: only the parameters
+/// it reads (first occurrence each, in the route's order), `lang` only when
+/// it names a language. Everything else (`utm_*`, `fbclid`, junk) is dropped
+/// before the handler sees the request.
+pub fn canonical_query(query: Option<&str>, params: &[&str]) -> String {
+    let pairs: Vec<(&str, &str)> = query
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|p| p.split_once('=').or(Some((p, ""))))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
+    let first = |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+    let mut out: Vec<String> = Vec::new();
+    for name in params {
+        let Some(v) = first(name) else { continue };
+        let v = match *name {
+            // One spelling per page number: "02" and "2" are one page.
+            "page" | "limit" => match v.parse::<u64>() {
+                // Page 1 is the page without the parameter.
+                Ok(1) if *name == "page" => continue,
+                Ok(n) => n.to_string(),
+                Err(_) if v.eq_ignore_ascii_case("all") => "all".to_string(),
+                Err(_) => v.to_string(),
+            },
+            _ => v.to_string(),
+        };
+        out.push(format!("{name}={v}"));
+    }
+    if let Some(l) = first("lang").and_then(crate::render::i18n::supported) {
+        out.push(format!("lang={l}"));
+    }
+    out.join("&")
+}
 /// Stories scheduled for later appear without any write: no page is kept
 /// longer than this.
 const MAX_AGE: Duration = Duration::from_secs(30);
@@ -31,6 +93,9 @@ const PUBLIC_CACHE: &str = "public, max-age=0, s-maxage=60, stale-while-revalida
 
 pub struct CachedPage {
     pub created: Instant,
+    /// The placeholders this render left for the reader's name and CSRF
+    /// token (random per render; none for an anonymous page).
+    pub slots: Option<Slots>,
     pub html: Bytes,
     pub gzip: Bytes,
     pub br: Bytes,
@@ -46,9 +111,78 @@ pub struct CachedPage {
 /// keeps it and never sends it.
 pub const DEPS_HEADER: &str = "x-warta-deps";
 
+/// The stored pages and the bytes they hold.
+#[derive(Default)]
+struct Entries {
+    map: HashMap<String, std::sync::Arc<CachedPage>>,
+    bytes: usize,
+}
+
+impl CachedPage {
+    fn size(&self) -> usize {
+        self.html.len() + self.gzip.len() + self.br.len() + 256
+    }
+}
+
+impl Entries {
+    fn clear(&mut self) {
+        self.map.clear();
+        self.bytes = 0;
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&str, &CachedPage) -> bool) {
+        let mut freed = 0;
+        self.map.retain(|k, p| {
+            let k_ = keep(k, p);
+            if !k_ {
+                freed += p.size() + k.len();
+            }
+            k_
+        });
+        self.bytes -= freed;
+    }
+
+    /// Store a page, making room within `budget`: expired pages go first,
+    /// then the oldest, down to nine tenths of the budget.
+    fn insert(&mut self, key: String, page: std::sync::Arc<CachedPage>, budget: usize) {
+        let size = page.size() + key.len();
+        if size > budget / 4 {
+            return;
+        }
+        if let Some(old) = self.map.remove(&key) {
+            self.bytes -= old.size() + key.len();
+        }
+        if self.bytes + size > budget {
+            self.retain(|_, p| p.created.elapsed() < MAX_AGE);
+        }
+        if self.bytes + size > budget {
+            let mut by_age: Vec<(Instant, String)> = self
+                .map
+                .iter()
+                .map(|(k, p)| (p.created, k.clone()))
+                .collect();
+            by_age.sort();
+            for (_, k) in by_age {
+                if self.bytes + size <= budget / 10 * 9 {
+                    break;
+                }
+                if let Some(p) = self.map.remove(&k) {
+                    self.bytes -= p.size() + k.len();
+                }
+            }
+        }
+        self.bytes += size;
+        self.map.insert(key, page);
+    }
+}
+
 pub struct PageCache {
     pub enabled: bool,
-    entries: RwLock<HashMap<String, std::sync::Arc<CachedPage>>>,
+    /// At most this many bytes of pages (bodies, compressed copies, keys).
+    budget: usize,
+    /// Say `x-warta-cache: hit|miss` on shared answers (for operators and tests).
+    pub status_header: bool,
+    entries: RwLock<Entries>,
     version: AtomicI64,
     /// The last comment change this node has seen.
     comment_mark: AtomicI64,
@@ -62,9 +196,15 @@ pub struct PageCache {
 
 impl PageCache {
     pub fn new(enabled: bool) -> PageCache {
+        PageCache::with_budget(enabled, 128 * 1024 * 1024, false)
+    }
+
+    pub fn with_budget(enabled: bool, budget: usize, status_header: bool) -> PageCache {
         PageCache {
             enabled,
-            entries: RwLock::new(HashMap::new()),
+            budget,
+            status_header,
+            entries: RwLock::new(Entries::default()),
             version: AtomicI64::new(i64::MIN),
             comment_mark: AtomicI64::new(i64::MIN),
             edit_mark: AtomicI64::new(i64::MIN),
@@ -79,7 +219,12 @@ impl PageCache {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.read().expect("cache lock").len()
+        self.entries.read().expect("cache lock").map.len()
+    }
+
+    /// Bytes held by stored pages.
+    pub fn bytes(&self) -> usize {
+        self.entries.read().expect("cache lock").bytes
     }
 
     pub fn is_empty(&self) -> bool {
@@ -250,7 +395,7 @@ pub fn accepted(h: &HeaderMap) -> Encoding {
     }
 }
 
-fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
+fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool, status_header: bool) -> Response {
     let mut res = if req_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -286,10 +431,12 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool) -> Response {
     );
     h.insert("surrogate-key", page.tags.clone());
     h.insert("cache-tag", page.tags.clone());
-    h.insert(
-        "x-warta-cache",
-        HeaderValue::from_static(if hit { "hit" } else { "miss" }),
-    );
+    if status_header {
+        h.insert(
+            "x-warta-cache",
+            HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+        );
+    }
     res
 }
 
@@ -310,40 +457,72 @@ fn article_slug(path: &str) -> Option<&str> {
     }
 }
 
-/// Fill a shared page's placeholders for this reader.
-fn personalise(html: &Bytes, name: &str, csrf: &str) -> Bytes {
+/// Fill a shared page's placeholders for this reader. The placeholders
+/// are random per render, so no text in the page (a comment, a headline)
+/// can spell them.
+fn personalise(html: &Bytes, slots: &Slots, name: &str, csrf: &str) -> Bytes {
     let text = String::from_utf8_lossy(html);
     let name = crate::render::escape_html(name);
-    Bytes::from(text.replace(NAME_SLOT, &name).replace(CSRF_SLOT, csrf))
+    Bytes::from(
+        text.replace(&slots.name, &name)
+            .replace(&slots.csrf, &crate::render::escape_html(csrf)),
+    )
 }
 
-/// Serve GETs from the cache; store what they render. Anonymous readers
-/// share one page per address and language. Signed-in readers share one
-/// per reader state (member, registered, ...), with their name and CSRF
-/// token filled in on the way out; a reader who has commented on a story
-/// gets that story rendered for them alone (it shows their own comment
-/// controls).
+/// A reader whose page is rendered once for everyone in the same state.
+struct SharedReader {
+    slots: Slots,
+    name: String,
+    csrf: String,
+}
+
+/// Not a public route: never stored or shared, and private unless the
+/// handler said otherwise.
+async fn not_shared(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut().remove(DEPS_HEADER);
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    res
+}
+
+/// Serve GETs of public routes from the cache; store what they render.
+/// Anonymous readers share one page per address and language. Signed-in
+/// readers share one per reader state (member, registered, ...), with
+/// their name and CSRF token filled in on the way out; a reader who has
+/// commented on a story gets that story rendered for them alone (it shows
+/// their own comment controls). Every other route is private.
 pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
-    let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
-    // The back office, previews and anything sent with credentials other
-    // than the reader's cookie are never shared.
-    let path = req.uri().path();
-    let never_shared = path.starts_with("/admin")
-        || path.starts_with("/preview/")
-        || req.headers().contains_key(header::AUTHORIZATION);
-    if *req.method() != Method::GET || !app.cache.enabled || never_shared {
-        if never_shared {
-            let mut res = next.run(req).await;
-            res.headers_mut().remove(DEPS_HEADER);
-            res.headers_mut().insert(
-                header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("private, no-store"),
-            );
-            return res;
-        }
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .and_then(|m| public_route(m.as_str()));
+    // Anything sent with credentials other than the reader's cookie is never shared.
+    let Some(params) = route.filter(|_| {
+        *req.method() == Method::GET && !req.headers().contains_key(header::AUTHORIZATION)
+    }) else {
+        return not_shared(req, next).await;
+    };
+    // The handler sees only what the key holds.
+    let query = canonical_query(req.uri().query(), params);
+    let path = req.uri().path().to_string();
+    let target = if query.is_empty() {
+        path.clone()
+    } else {
+        format!("{path}?{query}")
+    };
+    if let Ok(uri) = target.parse() {
+        *req.uri_mut() = uri;
+    }
+    let signed_in = read_cookie(&app, req.headers(), SESSION_COOKIE).is_some();
+    if !app.cache.enabled {
         return private_if(signed_in, next.run(req).await);
     }
-    let mut reader: Option<(String, String)> = None;
+    let mut reader: Option<SharedReader> = None;
     let mut variant = String::from("anon");
     if signed_in {
         let viewer = match super::auth::viewer(&app, req.headers()).await {
@@ -354,7 +533,7 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
             // An unknown or expired session: render as it comes.
             return private_if(true, next.run(req).await);
         };
-        if let Some(slug) = article_slug(req.uri().path()) {
+        if let Some(slug) = article_slug(&path) {
             let now = app.clock.now();
             let commented = match app.reader_cache.commented(acct.id, slug, now) {
                 Some(known) => Ok(known),
@@ -373,31 +552,32 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
             .map(|t| t.0.clone())
             .unwrap_or_default();
         variant = format!("{:?}:{}", viewer.reader.state, viewer.reader.comment_banned);
-        reader = Some((acct.public_name(), csrf));
-        req.extensions_mut().insert(SharedRender);
+        let slots = Slots::new();
+        reader = Some(SharedReader {
+            slots: slots.clone(),
+            name: acct.public_name(),
+            csrf,
+        });
+        req.extensions_mut().insert(SharedRender(slots));
         // The handler's Ctx takes it from here rather than asking again.
         req.extensions_mut().insert(viewer);
     }
     let locale = super::view::reader_locale(&app, req.uri().query(), req.headers());
-    let key = format!(
-        "{variant}|{locale}|{}?{}",
-        req.uri().path(),
-        req.uri().query().unwrap_or("")
-    );
+    let key = format!("{variant}|{locale}|{target}");
     app.cache.refresh(&app).await;
     let hit = app
         .cache
         .entries
         .read()
         .expect("cache lock")
+        .map
         .get(&key)
         .filter(|p| p.created.elapsed() < MAX_AGE)
         .cloned();
     if let Some(page) = hit {
-        return serve(&page, req.headers(), true, reader.as_ref());
+        return serve(&app, &page, req.headers(), true, reader.as_ref());
     }
     let req_headers = req.headers().clone();
-    let path = req.uri().path().to_string();
     let version_before = app.cache.version.load(Ordering::Acquire);
     let generation_before = app.cache.generation.load(Ordering::Acquire);
     let mut res = next.run(req).await;
@@ -419,15 +599,18 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
     if !cacheable {
-        // Rendered with placeholders but not shareable (an account page, an
-        // error): fill them in for this reader all the same.
-        if let Some((name, csrf)) = &reader {
+        // Rendered with placeholders but not shareable (an error, a page
+        // that set a cookie): fill them in for this reader all the same.
+        if let Some(r) = &reader {
             let (mut parts, body) = res.into_parts();
             let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             };
             parts.headers.remove(header::CONTENT_LENGTH);
-            let res = Response::from_parts(parts, Body::from(personalise(&bytes, name, csrf)));
+            let res = Response::from_parts(
+                parts,
+                Body::from(personalise(&bytes, &r.slots, &r.name, &r.csrf)),
+            );
             return private_if(true, res);
         }
         return private_if(signed_in, res);
@@ -441,6 +624,7 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
     let anonymous = reader.is_none();
     let page = std::sync::Arc::new(CachedPage {
         created: Instant::now(),
+        slots: reader.as_ref().map(|r| r.slots.clone()),
         gzip: if anonymous { gzip(&html) } else { Bytes::new() },
         br: if anonymous {
             brotli(&html)
@@ -461,13 +645,13 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
     if app.cache.version.load(Ordering::Acquire) == version_before
         && app.cache.generation.load(Ordering::Acquire) == generation_before
     {
-        let mut entries = app.cache.entries.write().expect("cache lock");
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(key, page.clone());
+        app.cache
+            .entries
+            .write()
+            .expect("cache lock")
+            .insert(key, page.clone(), app.cache.budget);
     }
-    serve(&page, &req_headers, false, reader.as_ref())
+    serve(&app, &page, &req_headers, false, reader.as_ref())
 }
 
 fn private_if(signed_in: bool, mut res: Response) -> Response {
@@ -483,15 +667,16 @@ fn private_if(signed_in: bool, mut res: Response) -> Response {
 }
 
 fn serve(
+    app: &AppState,
     page: &CachedPage,
     req_headers: &HeaderMap,
     hit: bool,
-    reader: Option<&(String, String)>,
+    reader: Option<&SharedReader>,
 ) -> Response {
-    let Some((name, csrf)) = reader else {
-        return respond(page, req_headers, hit);
+    let (Some(r), Some(slots)) = (reader, page.slots.as_ref()) else {
+        return respond(page, req_headers, hit, app.cache.status_header);
     };
-    let mut res = Response::new(Body::from(personalise(&page.html, name, csrf)));
+    let mut res = Response::new(Body::from(personalise(&page.html, slots, &r.name, &r.csrf)));
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, page.content_type.clone());
     h.insert(
@@ -499,10 +684,12 @@ fn serve(
         HeaderValue::from_static("private, no-store"),
     );
     h.insert(header::VARY, HeaderValue::from_static("Cookie"));
-    h.insert(
-        "x-warta-cache",
-        HeaderValue::from_static(if hit { "hit-shared" } else { "miss-shared" }),
-    );
+    if app.cache.status_header {
+        h.insert(
+            "x-warta-cache",
+            HeaderValue::from_static(if hit { "hit-shared" } else { "miss-shared" }),
+        );
+    }
     res
 }
 
@@ -523,12 +710,102 @@ mod tests {
 
     #[test]
     fn shared_pages_get_the_readers_name_escaped() {
-        let html = Bytes::from(format!("<a>{NAME_SLOT}</a><input value=\"{CSRF_SLOT}\">"));
-        let out = personalise(&html, "<b>Rina</b>", "tok123");
+        let slots = Slots::new();
+        let html = Bytes::from(format!(
+            "<a>{}</a><input value=\"{}\">",
+            slots.name, slots.csrf
+        ));
+        let out = personalise(&html, &slots, "<b>Rina</b>", "tok123");
         assert_eq!(
             &out[..],
             "<a>&lt;b&gt;Rina&lt;/b&gt;</a><input value=\"tok123\">".as_bytes()
         );
+    }
+
+    #[test]
+    fn placeholders_are_new_every_render_and_text_cannot_spell_them() {
+        let (a, b) = (Slots::new(), Slots::new());
+        assert_ne!(a.name, b.name);
+        assert_ne!(a.csrf, b.csrf);
+        // What an old fixed marker looked like, in a comment: left alone.
+        let html = Bytes::from(format!(
+            "<p>\u{E000}warta:csrf\u{E000}</p><input value=\"{}\">",
+            a.csrf
+        ));
+        let out = String::from_utf8(personalise(&html, &a, "R", "tok").to_vec()).unwrap();
+        assert_eq!(out.matches("tok").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn public_routes_are_keyed_by_the_parameters_they_read() {
+        let page = public_route("/{section}").unwrap();
+        assert_eq!(
+            canonical_query(Some("utm_source=x&page=02&fbclid=1"), page),
+            "page=2"
+        );
+        assert_eq!(canonical_query(Some("utm=1"), page), "");
+        assert_eq!(canonical_query(Some("utm=2"), page), "");
+        assert_eq!(
+            canonical_query(Some("lang=en&page=3&page=4"), page),
+            "page=3&lang=en"
+        );
+        assert_eq!(canonical_query(Some("lang=xx"), page), "");
+        assert_eq!(canonical_query(Some("page=all"), page), "page=all");
+        assert_eq!(canonical_query(Some("page=01"), page), "");
+        assert_eq!(canonical_query(None, page), "");
+        assert!(public_route("/moderation").is_none());
+        assert!(public_route("/admin").is_none());
+        assert!(public_route("/account").is_none());
+        assert!(public_route("/preview/{token}").is_none());
+    }
+
+    fn page_of(bytes: usize, age: Duration) -> std::sync::Arc<CachedPage> {
+        std::sync::Arc::new(CachedPage {
+            created: Instant::now() - age,
+            slots: None,
+            html: Bytes::from(vec![b'x'; bytes]),
+            gzip: Bytes::new(),
+            br: Bytes::new(),
+            etag: HeaderValue::from_static("\"e\""),
+            tags: HeaderValue::from_static("warta"),
+            content_type: HeaderValue::from_static("text/html"),
+            deps: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn pages_live_within_the_byte_budget_oldest_first() {
+        let mut e = Entries::default();
+        let budget = 100_000;
+        for i in 0..100 {
+            e.insert(
+                format!("k{i}"),
+                page_of(5_000, Duration::from_millis(0)),
+                budget,
+            );
+            assert!(e.bytes <= budget, "{} bytes after {i}", e.bytes);
+        }
+        // The newest stay; the first ones made room.
+        assert!(e.map.contains_key("k99"));
+        assert!(!e.map.contains_key("k0"));
+        // Expired pages go before live ones, however new.
+        let budget = 200_000;
+        let mut e = Entries::default();
+        e.insert("old".into(), page_of(45_000, MAX_AGE * 2), budget);
+        for k in ["a", "b", "c", "d"] {
+            e.insert(k.into(), page_of(45_000, Duration::ZERO), budget);
+        }
+        assert!(!e.map.contains_key("old"));
+        assert_eq!(e.map.len(), 4);
+        // Replacing a key does not count it twice.
+        let bytes = e.bytes;
+        e.insert("d".into(), page_of(45_000, Duration::ZERO), budget);
+        assert_eq!((e.map.len(), e.bytes), (4, bytes));
+        // A page larger than a quarter of the budget is not kept.
+        e.insert("huge".into(), page_of(60_000, Duration::ZERO), budget);
+        assert!(!e.map.contains_key("huge"));
+        e.retain(|_, _| false);
+        assert_eq!(e.bytes, 0);
     }
 
     #[test]

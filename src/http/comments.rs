@@ -13,6 +13,7 @@ use super::AppState;
 use super::auth::{Ctx, check_csrf};
 use super::view::article_path;
 use crate::domain::access::decide;
+use crate::domain::comment::needs_review;
 use crate::error::AppError;
 use crate::store::readers::{CommentRow, CommentStatus, NewReaderComment};
 
@@ -25,33 +26,10 @@ pub struct CommentForm {
     parent_id: Option<String>,
 }
 
-/// Clean a comment: control characters out, whitespace trimmed, length checked.
-pub fn clean_body(raw: &str, max_chars: usize) -> Result<String, AppError> {
-    let body: String = raw
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect::<String>()
-        .trim()
-        .to_string();
-    if body.is_empty() {
-        return Err(AppError::BadRequest("empty comment".into()));
-    }
-    if body.chars().count() > max_chars {
-        return Err(AppError::BadRequest("comment too long".into()));
-    }
-    Ok(body)
-}
-
-/// Whether a comment must wait for a moderator.
-pub fn needs_review(body: &str, premoderation: bool, blocked: &[String]) -> bool {
-    if premoderation {
-        return true;
-    }
-    let lower = body.to_lowercase();
-    blocked
-        .iter()
-        .filter(|w| !w.trim().is_empty())
-        .any(|w| lower.contains(&w.trim().to_lowercase()))
+/// A comment as typed, cleaned, or a 400 saying why not.
+fn clean_body(raw: &str, max_chars: usize) -> Result<String, AppError> {
+    crate::domain::comment::clean_body(raw, max_chars)
+        .map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 pub async fn post(
@@ -61,7 +39,7 @@ pub async fn post(
     Path((section, slug)): Path<(String, String)>,
     Form(f): Form<CommentForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let here = format!("{}#komentar", article_path(&section, &slug));
     let Some(acct) = ctx.viewer.account.as_ref() else {
         return Ok(
@@ -127,7 +105,18 @@ pub async fn post(
             article_id: article.id,
             parent_id,
             reader_id: acct.id,
-            author: acct.public_name(),
+            // A reader without a display name is "Pembaca" (in the site's
+            // language), never a piece of their e-mail address.
+            author: if acct.display_name.trim().is_empty() {
+                app.views
+                    .catalog
+                    .strings(&app.cfg.locale)
+                    .get("comment_reader")
+                    .cloned()
+                    .unwrap_or_else(|| "Pembaca".into())
+            } else {
+                acct.display_name.trim().to_string()
+            },
             body,
             status,
             created_at: now,
@@ -184,7 +173,7 @@ pub async fn edit(
     Path(id): Path<i64>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let c = own_comment(&app, &ctx, id).await?;
     let now = app.clock.now();
     if c.status == CommentStatus::Deleted
@@ -211,7 +200,7 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let c = own_comment(&app, &ctx, id).await?;
     app.readers
         .set_comment_status(id, CommentStatus::Deleted)
@@ -227,7 +216,7 @@ pub async fn report(
     Path(id): Path<i64>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
     if !decide(ctx.viewer.reader, crate::domain::Access::Public).can_report {
         return Err(AppError::Forbidden);
@@ -299,7 +288,7 @@ pub async fn moderate(
     Path(id): Path<i64>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     require_staff(&app, &ctx).await?;
     let c = app.readers.comment(id).await?.ok_or(AppError::NotFound)?;
     match f.action.as_str() {
@@ -330,27 +319,4 @@ pub async fn moderate(
     }
     app.cache.recheck();
     Ok(Redirect::to("/moderation").into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bodies_are_cleaned_and_limited() {
-        assert_eq!(
-            clean_body("  halo\u{0007} dunia \n", 100).unwrap(),
-            "halo dunia"
-        );
-        assert!(clean_body("   ", 100).is_err());
-        assert!(clean_body(&"x".repeat(101), 100).is_err());
-    }
-
-    #[test]
-    fn blocked_words_hold_a_comment() {
-        let words = vec!["judi".to_string()];
-        assert!(needs_review("Ayo main JUDI online", false, &words));
-        assert!(!needs_review("Berita bagus", false, &words));
-        assert!(needs_review("Berita bagus", true, &[]));
-    }
 }

@@ -62,7 +62,8 @@ pub async fn sign_in(
     // JSON only: a cross-site form cannot send it without a CORS preflight.
     let Json(c) = body.map_err(|e| ApiError(AppError::BadRequest(e.body_text())))?;
     let ip = client_ip(&app, &headers, ctx.peer);
-    let Some(id) = check_login(&app, &c.email, &c.password, &ip).await? else {
+    let device = auth::known_device(&app, &headers).await;
+    let Some(id) = check_login(&app, &c.email, &c.password, &ip, device).await? else {
         return Ok((
             StatusCode::UNAUTHORIZED,
             Json(json!({"error": {"status": 401, "message": "wrong e-mail or password"}})),

@@ -69,6 +69,10 @@ pub struct App {
     pub cache: cache::PageCache,
     /// Who session cookies belong to, remembered briefly.
     pub reader_cache: reader_cache::ReaderCache,
+    /// Megapixels decoded at once by uploads on this node.
+    pub decode_budget: crate::media::DecodeBudget,
+    /// Wakes this node's mail sender when a request queued mail.
+    pub mail_wake: tokio::sync::Notify,
     /// The Content-Security-Policy, built once from the settings.
     pub csp: HeaderValue,
 }
@@ -320,6 +324,13 @@ async fn security_headers(
     );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, app.csp.clone());
+    }
+    if app.cfg.https() {
+        // Served over TLS: browsers never fall back to plain http.
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     res
 }

@@ -37,7 +37,7 @@ pub async fn checkout(
     headers: HeaderMap,
     Form(f): Form<CheckoutForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let Some(acct) = ctx.viewer.account.as_ref() else {
         return Ok(Redirect::to("/login?next=/plus").into_response());
     };
@@ -141,7 +141,7 @@ pub async fn stripe_webhook(
 
 /// Midtrans' HTTP notification, the same way.
 pub async fn midtrans_notification(State(app): State<AppState>, body: Bytes) -> Response {
-    let verified = payments::midtrans::verify(&app, &body);
+    let verified = payments::midtrans::verify(&app, &body).await;
     answer(&app, verified).await
 }
 
@@ -155,6 +155,10 @@ async fn answer(
             tracing::warn!(error = %err, "payment notification refused");
             let status = match err {
                 PaymentError::NotEnabled(_) => StatusCode::NOT_FOUND,
+                // The provider could not confirm it now: it sends again later.
+                PaymentError::Unreachable(_) | PaymentError::Provider(_) => {
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
                 _ => StatusCode::BAD_REQUEST,
             };
             return (status, Json(json!({ "error": err.to_string() }))).into_response();
@@ -183,8 +187,13 @@ pub struct CsrfOnly {
 }
 
 /// A signed-in reader's form on their account page: who, once the token checks.
-fn reader_form(ctx: &Ctx, headers: &HeaderMap, csrf: &str) -> Result<Option<i64>, AppError> {
-    check_csrf(headers, csrf)?;
+fn reader_form(
+    app: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Option<i64>, AppError> {
+    check_csrf(app, headers, csrf)?;
     Ok(ctx.viewer.account.as_ref().map(|a| a.id))
 }
 
@@ -197,7 +206,7 @@ pub async fn renewal(
     Path((id, action)): Path<(i64, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    let Some(reader) = reader_form(&ctx, &headers, &f.csrf)? else {
+    let Some(reader) = reader_form(&app, &ctx, &headers, &f.csrf)? else {
         return Ok(Redirect::to("/login?next=/account").into_response());
     };
     let notice = match action.as_str() {
@@ -222,7 +231,7 @@ pub async fn portal(
     Path(id): Path<i64>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    let Some(reader) = reader_form(&ctx, &headers, &f.csrf)? else {
+    let Some(reader) = reader_form(&app, &ctx, &headers, &f.csrf)? else {
         return Ok(Redirect::to("/login?next=/account").into_response());
     };
     let url = payments::portal_url(&app, reader, id).await?;
@@ -265,8 +274,13 @@ pub async fn admin_list(
 }
 
 /// Payments are the admins' (the role that manages settings), by form only.
-fn admin_form(s: &StaffCtx, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
-    check_csrf(headers, csrf)?;
+fn admin_form(
+    app: &AppState,
+    s: &StaffCtx,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(), AppError> {
+    check_csrf(app, headers, csrf)?;
     if s.staff.may(Action::ManageSettings, None) {
         Ok(())
     } else {
@@ -281,7 +295,7 @@ pub async fn admin_refund(
     Path(id): Path<i64>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
-    admin_form(&s, &headers, &f.csrf)?;
+    admin_form(&app, &s, &headers, &f.csrf)?;
     payments::refund(&app, id).await?;
     let now = app.clock.now();
     app.backend
@@ -311,7 +325,7 @@ pub async fn admin_grant(
     headers: HeaderMap,
     Form(f): Form<GrantForm>,
 ) -> Result<Response, AppError> {
-    admin_form(&s, &headers, &f.csrf)?;
+    admin_form(&app, &s, &headers, &f.csrf)?;
     if app.cfg.plan(&f.plan).is_none() || !(1..=3660).contains(&f.days) {
         return Err(AppError::BadRequest("plan or days".into()));
     }

@@ -47,8 +47,10 @@ fn page(
             .split('&')
             .find_map(|p| p.strip_prefix("lang="))
             .and_then(crate::render::i18n::supported)
-        && let Ok(v) =
-            HeaderValue::from_str(&format!("lang={l}; Path=/; Max-Age=31536000; SameSite=Lax"))
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "lang={l}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+            if app.cfg.https() { "; Secure" } else { "" }
+        ))
     {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -58,13 +60,9 @@ fn page(
 /// `?page=` of a list page: 1 when absent; anything else that is not a
 /// page of the list is a 404.
 fn list_page(params: &HashMap<String, String>) -> Result<usize, AppError> {
-    match params.get("page") {
-        None => Ok(1),
-        Some(p) => match p.parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(n),
-            _ => Err(AppError::NotFound),
-        },
-    }
+    crate::domain::pagination::parse_list_page(params.get("page").map(String::as_str))
+        .map(|n| n as usize)
+        .map_err(|_| AppError::NotFound)
 }
 
 pub async fn home(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Response, AppError> {
@@ -158,7 +156,7 @@ pub async fn section(
             section: Some(section.slug.clone()),
             with_children: !children.is_empty(),
             limit: per,
-            offset: (n as i64 - 1) * per,
+            offset: crate::domain::pagination::list_offset(n as i64, per),
             now: app.clock.now(),
             count_total: true,
             ..Default::default()
@@ -200,7 +198,7 @@ pub async fn author(
         .articles(&ArticleQuery {
             contributor: Some(person.slug.clone()),
             limit: per,
-            offset: (n as i64 - 1) * per,
+            offset: crate::domain::pagination::list_offset(n as i64, per),
             now: app.clock.now(),
             count_total: true,
             ..Default::default()
@@ -272,7 +270,7 @@ pub async fn videos(
         .store
         .videos(&VideoQuery {
             limit: per,
-            offset: (n as i64 - 1) * per,
+            offset: crate::domain::pagination::list_offset(n as i64, per),
             now: app.clock.now(),
             count_total: true,
             ..Default::default()

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::{self, Ctx, check_csrf, cookie};
+use super::auth::{self, Ctx, check_csrf};
 use super::backoffice::{StaffCtx, render};
 use super::view::Chrome;
 use crate::domain::account::{new_token, token_hash};
@@ -43,23 +43,90 @@ pub async fn challenge(app: &AppState, reader_id: i64, next: &str) -> Result<Res
     Ok(res)
 }
 
-/// Check a code for `reader_id` now: right, and not used before.
+/// Wrong codes in `TOTP_LOCK_SECS` that lock two-step sign-in for the
+/// account: a guesser who has the password gets five tries in 15 minutes.
+const TOTP_FAILURES: i64 = 5;
+const TOTP_LOCK_SECS: i64 = 900;
+
+/// Check a code for `reader_id` now: right, and not used before. After
+/// `TOTP_FAILURES` wrong ones the account's codes are refused for
+/// `TOTP_LOCK_SECS` (a right one too), and its owner is told by e-mail
+/// and the audit log: someone has their password.
 pub async fn check_code(app: &AppState, reader_id: i64, code: &str) -> Result<bool, AppError> {
-    if !app
-        .limits
-        .login_email
-        .allow(app, &format!("2fa:{reader_id}"))
-        .await
+    let now = app.clock.now();
+    let failures = format!("totp-fail:{reader_id}");
+    if app
+        .backend
+        .rate_count(&failures, TOTP_LOCK_SECS, now)
+        .await?
+        >= TOTP_FAILURES
+        || !app
+            .limits
+            .login_email
+            .allow(app, &format!("2fa:{reader_id}"))
+            .await
     {
         return Err(AppError::TooManyRequests);
     }
     let Some(secret) = app.backend.staff_totp(reader_id).await?.0 else {
         return Ok(false);
     };
-    match totp::matching_step(&secret, code, app.clock.now()) {
-        Some(step) => Ok(app.backend.use_totp_step(reader_id, step).await?),
-        None => Ok(false),
+    if let Some(step) = totp::matching_step(&secret, code, now)
+        && app.backend.use_totp_step(reader_id, step).await?
+    {
+        return Ok(true);
     }
+    app.store
+        .rate_hit(
+            std::slice::from_ref(&failures),
+            i64::MAX,
+            TOTP_LOCK_SECS,
+            now,
+        )
+        .await?;
+    if app
+        .backend
+        .rate_count(&failures, TOTP_LOCK_SECS, now)
+        .await?
+        == TOTP_FAILURES
+    {
+        lockout_alert(app, reader_id, now).await;
+    }
+    Ok(false)
+}
+
+/// Two-step sign-in just locked: the owner hears of it, and so does the log.
+async fn lockout_alert(app: &AppState, reader_id: i64, now: i64) {
+    let Ok(Some(acct)) = app.readers.reader(reader_id).await else {
+        return;
+    };
+    let actor = crate::store::newsroom::Actor {
+        reader_id: None,
+        label: "security".into(),
+    };
+    if let Err(e) = app
+        .backend
+        .audit(
+            &actor,
+            "security.totp_locked",
+            &format!("reader:{}", acct.email),
+            &format!("{TOTP_FAILURES} wrong two-step codes; locked for 15 minutes"),
+            now,
+        )
+        .await
+    {
+        tracing::error!(error = %e, "audit entry not written");
+    }
+    tracing::warn!(reader_id, "two-step sign-in locked after wrong codes");
+    super::accounts::send_mail(
+        app,
+        &acct.email,
+        &app.cfg.locale,
+        "totp_locked",
+        "/admin/security",
+        &[],
+    )
+    .await;
 }
 
 async fn page(
@@ -101,8 +168,8 @@ pub async fn code_submit(
     headers: HeaderMap,
     Form(f): Form<CodeForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
-    let Some(token) = cookie(&headers, CHALLENGE_COOKIE) else {
+    check_csrf(&app, &headers, &f.csrf)?;
+    let Some(token) = auth::read_cookie(&app, &headers, CHALLENGE_COOKIE) else {
         return Ok(Redirect::to("/login").into_response());
     };
     let hash = token_hash(&token);
@@ -117,8 +184,13 @@ pub async fn code_submit(
         app.readers.delete_session(old).await?;
     }
     let session = auth::start_session(&app, reader_id, &headers).await?;
+    // Stored from a checked `next`; checked again on the way out all the same.
+    let next = crate::domain::redirect::local_or_home(Some(&next));
     let mut res = Redirect::to(&next).into_response();
     res.headers_mut().append(header::SET_COOKIE, session);
+    if let Some(d) = auth::remember_device(&app, reader_id, &headers).await? {
+        res.headers_mut().append(header::SET_COOKIE, d);
+    }
     res.headers_mut().append(
         header::SET_COOKIE,
         auth::clear_cookie(&app, CHALLENGE_COOKIE),
@@ -176,7 +248,7 @@ pub async fn security_submit(
     headers: HeaderMap,
     Form(f): Form<SecurityForm>,
 ) -> Result<Response, AppError> {
-    check_csrf(&headers, &f.csrf)?;
+    check_csrf(&app, &headers, &f.csrf)?;
     let id = s.staff.reader_id;
     let actor = s.principal().actor();
     let (secret, pending) = app.backend.staff_totp(id).await?;

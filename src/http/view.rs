@@ -81,9 +81,9 @@ impl Chrome {
         let mut c = Chrome::minimal(app, locale);
         c.csrf = ctx.csrf.clone();
         c.account_name = ctx.viewer.account.as_ref().map(|a| a.public_name());
-        if ctx.shared {
-            c.csrf = super::auth::CSRF_SLOT.to_string();
-            c.account_name = Some(super::auth::NAME_SLOT.to_string());
+        if let Some(slots) = &ctx.shared {
+            c.csrf = slots.csrf.clone();
+            c.account_name = Some(slots.name.clone());
         }
         if !decision.ads {
             // Members get no ad markup at all, not hidden ads.

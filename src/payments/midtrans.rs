@@ -88,10 +88,60 @@ fn field<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
-/// Check an HTTP notification's `signature_key` and read it as an event,
-/// identified by the transaction and its status (Midtrans resends the same
-/// status until it is answered 200).
-pub fn verify(app: &App, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
+/// Check an HTTP notification's `signature_key`, then ask Midtrans for the
+/// order's status and read that answer as the event, identified by the
+/// order and its status (Midtrans resends a status until it is answered
+/// 200). The signature covers the order, status code and amount, but not
+/// `transaction_status` or `transaction_id`: a signed notification only
+/// says "look at this order", and what is applied is Midtrans's own word.
+pub async fn verify(app: &App, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
+    let (order_id, _) = signed_notification(app, body)?;
+    let status = status_of(app, &order_id).await?;
+    let api_status = field(&status, "transaction_status");
+    if field(&status, "order_id") != order_id || api_status.is_empty() {
+        return Err(PaymentError::Provider(format!(
+            "the status API answered for another order or without a status: {}",
+            field(&status, "status_message")
+        )));
+    }
+    Ok(NewPaymentEvent {
+        provider: "midtrans".into(),
+        event_id: format!("{order_id}:{api_status}"),
+        kind: api_status.into(),
+        order_id: Some(order_id),
+        payload: status.to_string(),
+    })
+}
+
+/// Midtrans's Get Status API for an order.
+async fn status_of(app: &App, order_id: &str) -> Result<Value, PaymentError> {
+    let cfg = config(app)?;
+    if !order_id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+    {
+        return Err(PaymentError::Malformed(format!("order id {order_id:?}")));
+    }
+    let res = http()
+        .get(format!(
+            "{}/v2/{order_id}/status",
+            cfg.api_base.trim_end_matches('/')
+        ))
+        .basic_auth(cfg.server_key(), Some(""))
+        .send()
+        .await;
+    let v = answer(res).await?;
+    // The Core API answers 200 over HTTP and puts its own status in the body.
+    if field(&v, "status_code") == "404" {
+        return Err(PaymentError::Malformed(format!(
+            "Midtrans knows no transaction {order_id}"
+        )));
+    }
+    Ok(v)
+}
+
+/// The order a correctly signed notification names, and the notification.
+fn signed_notification(app: &App, body: &[u8]) -> Result<(String, Value), PaymentError> {
     let cfg = config(app)?;
     let v: Value =
         serde_json::from_slice(body).map_err(|e| PaymentError::Malformed(e.to_string()))?;
@@ -113,16 +163,7 @@ pub fn verify(app: &App, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
             "signature_key does not match".into(),
         ));
     }
-    // Keyed by order and status: `transaction_id` and `transaction_status`
-    // are outside the signature, so a replay with a new transaction id must
-    // still be the same event.
-    Ok(NewPaymentEvent {
-        provider: "midtrans".into(),
-        event_id: format!("{order_id}:{status}"),
-        kind: status.into(),
-        order_id: Some(order_id.into()),
-        payload: String::from_utf8_lossy(body).into_owned(),
-    })
+    Ok((order_id.to_string(), v))
 }
 
 /// "35000.00" as whole rupiah; None when it has a fraction or is not a number.

@@ -219,15 +219,34 @@ async fn find_payment(
 /// Store a verified event and apply it. A duplicate (same provider id) is
 /// stored once and applied once: a second delivery only finishes applying
 /// it if a crash stopped the first.
-pub async fn receive(app: &App, e: NewPaymentEvent) -> Result<Received, PaymentError> {
+pub async fn receive(app: &App, mut e: NewPaymentEvent) -> Result<Received, PaymentError> {
     let now = app.clock.now();
-    let (id, fresh) = app.backend.record_payment_event(&e, now).await?;
+    let (mut id, mut fresh) = app.backend.record_payment_event(&e, now).await?;
+    if !fresh
+        && let Some(prev) = app.backend.payment_event(id).await?
+        && prev.outcome.starts_with("refused")
+        && prev.payload != e.payload
+    {
+        // A refused event is no precedent: news under the same id but with
+        // other content (the amount corrected, say) is stored and judged
+        // on its own. The same content again is still a duplicate.
+        e.event_id = format!("{}#{}", e.event_id, short_digest(&e.payload));
+        (id, fresh) = app.backend.record_payment_event(&e, now).await?;
+    }
     apply_stored(app, id).await?;
     Ok(if fresh {
         Received::Stored(id)
     } else {
         Received::Duplicate
     })
+}
+
+fn short_digest(s: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(s.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

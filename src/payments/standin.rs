@@ -47,6 +47,8 @@ struct Txn {
     order_id: String,
     transaction_id: String,
     gross: String,
+    /// What the status API answers (Midtrans's own record).
+    status: String,
     channels: Vec<String>,
     finish: String,
 }
@@ -94,6 +96,7 @@ pub async fn spawn(addr: &str, settings: Settings) -> std::io::Result<Shared> {
         .route("/snap/v1/transactions", post(snap_create))
         .route("/snap/{token}", get(snap_page).post(snap_paid))
         .route("/v2/{order}/refund", post(midtrans_refund))
+        .route("/v2/{order}/status", get(midtrans_status))
         .route("/control/midtrans/{order}/{status}", post(control_midtrans))
         .route("/control/stripe/{sub}/{what}", post(control_stripe))
         .with_state(me.clone());
@@ -210,8 +213,23 @@ impl StandIn {
         .await
     }
 
-    /// Tell the site `status` about the Snap order `order_id`.
+    /// Set what Midtrans's status API says of `order_id` (its status, and
+    /// the amount when given), as a payment moving at Midtrans would.
+    pub fn set_midtrans(&self, order_id: &str, status: &str, gross: Option<&str>) {
+        for t in self.txns.lock().unwrap().values_mut() {
+            if t.order_id == order_id {
+                t.status = status.to_string();
+                if let Some(g) = gross {
+                    t.gross = g.to_string();
+                }
+            }
+        }
+    }
+
+    /// Tell the site `status` about the Snap order `order_id` (and record
+    /// it as the order's status first, as Midtrans would).
     pub async fn notify_midtrans(&self, order_id: &str, status: &str) -> u16 {
+        self.set_midtrans(order_id, status, None);
         let Some(t) = self.txn_of(order_id) else {
             return 404;
         };
@@ -534,6 +552,7 @@ async fn snap_create(
         order_id,
         transaction_id: me.next("txn"),
         gross: format!("{gross}.00"),
+        status: "pending".into(),
         channels: v
             .get("enabled_payments")
             .and_then(Value::as_array)
@@ -615,6 +634,35 @@ async fn midtrans_refund(
         me2.notify_midtrans(&order, "refund").await;
     });
     axum::Json(answer).into_response()
+}
+
+/// Midtrans's Get Status API: the transaction as Midtrans has it.
+async fn midtrans_status(
+    State(me): State<Shared>,
+    headers: HeaderMap,
+    Path(order): Path<String>,
+) -> Response {
+    if !me.check_basic(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let Some(t) = me.txn_of(&order) else {
+        return axum::Json(
+            json!({"status_code": "404", "status_message": "Transaction doesn't exist."}),
+        )
+        .into_response();
+    };
+    let code = match t.status.as_str() {
+        "settlement" | "capture" | "refund" => "200",
+        "pending" => "201",
+        _ => "202",
+    };
+    axum::Json(json!({
+        "status_code": code, "status_message": "Success, transaction is found",
+        "transaction_id": t.transaction_id, "order_id": t.order_id, "gross_amount": t.gross,
+        "currency": "IDR", "payment_type": "qris", "transaction_status": t.status,
+        "fraud_status": "accept", "transaction_time": "2026-11-27 12:00:00",
+    }))
+    .into_response()
 }
 
 async fn control_midtrans(

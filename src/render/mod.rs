@@ -128,13 +128,16 @@ macro_rules! view {
 }
 
 /// Escape text for HTML element content and quoted attribute values.
+/// Hidden characters (bidirectional controls, private use: see
+/// `domain::text`) are dropped on the way, so no text reaches a page with them.
 pub fn escape_html(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
+    if !s.contains(['&', '<', '>', '"', '\'']) && !s.chars().any(crate::domain::text::is_hidden) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
+            c if crate::domain::text::is_hidden(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -168,6 +171,7 @@ mod tests {
             "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
         assert_eq!(super::escape_html("/nasional/a-b"), "/nasional/a-b");
+        assert_eq!(super::escape_html("a\u{202E}b\u{E000}c <"), "abc &lt;");
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! One storage interface. SQLite is the embedded default; a PostgreSQL
 //! implementation will sit beside it and pass the same tests.
 
+pub mod mail;
 pub mod newsroom;
 pub mod payments;
 pub mod postgres;
 pub mod readers;
 mod sql;
+mod sql_mail;
 mod sql_newsroom;
 mod sql_payments;
 pub mod sqlite;
@@ -181,11 +183,22 @@ pub type ChangeHook = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// A backend that stores both content and readers.
 pub trait Backend:
-    Store + readers::ReaderStore + newsroom::NewsroomStore + payments::PaymentStore
+    Store
+    + readers::ReaderStore
+    + newsroom::NewsroomStore
+    + payments::PaymentStore
+    + mail::MailStore
+    + mail::DeviceStore
 {
 }
-impl<T: Store + readers::ReaderStore + newsroom::NewsroomStore + payments::PaymentStore> Backend
-    for T
+impl<
+    T: Store
+        + readers::ReaderStore
+        + newsroom::NewsroomStore
+        + payments::PaymentStore
+        + mail::MailStore
+        + mail::DeviceStore,
+> Backend for T
 {
 }
 

@@ -98,8 +98,17 @@ impl Drop for PgDatabase {
     }
 }
 
+/// The settings tests start from: the defaults, with the cache saying
+/// whether it answered (`x-warta-cache`), which the cache tests watch.
+pub fn test_config() -> Config {
+    Config {
+        cache_status_header: true,
+        ..Config::default()
+    }
+}
+
 pub async fn demo_site() -> TestSite {
-    demo_site_with(Config::default()).await
+    demo_site_with(test_config()).await
 }
 
 pub async fn demo_site_with(cfg: Config) -> TestSite {
@@ -313,10 +322,10 @@ impl<'a> Client<'a> {
 
     /// Post a form as the page would, with this client's CSRF token.
     pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
-        if !self.cookies.contains_key("warta_csrf") {
+        if self.csrf().is_empty() {
             self.get("/login").await;
         }
-        let csrf = self.cookies.get("warta_csrf").cloned().unwrap_or_default();
+        let csrf = self.csrf();
         let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(uri, &all).await
@@ -355,6 +364,16 @@ impl<'a> Client<'a> {
 
     pub fn signed_in(&self) -> bool {
         self.cookies.contains_key("warta_session")
+            || self.cookies.contains_key("__Host-warta_session")
+    }
+
+    /// This client's CSRF token (under either of the cookie's names).
+    pub fn csrf(&self) -> String {
+        self.cookies
+            .get("warta_csrf")
+            .or_else(|| self.cookies.get("__Host-warta_csrf"))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -393,8 +412,20 @@ pub fn decode_qp(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Mails written by the development mailer, oldest first, decoded.
-pub fn mails(site: &TestSite) -> Vec<String> {
+/// Mails written by the development mailer, oldest first, decoded. Mail
+/// is queued and sent after the request; what is queued is sent first.
+pub async fn mails(site: &TestSite) -> Vec<String> {
+    // Send what is due here; what this node's sender has taken already is
+    // waited for (up to a few seconds).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let app = &site.app;
+        warta::mail::deliver_due(&*app.backend, &app.mailer, app.clock.now()).await;
+        if app.backend.mail_unsent().await.unwrap() == 0 || std::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let dir = site.dir.path().join("mail");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
