@@ -35,7 +35,7 @@ pub enum AppError {
     #[error(transparent)]
     Render(#[from] RenderError),
     #[error(transparent)]
-    Payment(#[from] crate::payments::PaymentError),
+    Payment(#[from] crate::services::payments::PaymentError),
 }
 
 /// Which error page to show; set on an error response and rendered by the
@@ -105,7 +105,7 @@ impl AppError {
             AppError::Store(StoreError::Conflict(_)) => ErrorPage::Conflict,
             AppError::Store(_) | AppError::Render(_) => ErrorPage::Internal,
             AppError::Payment(e) => {
-                use crate::payments::PaymentError as P;
+                use crate::services::payments::PaymentError as P;
                 match e {
                     P::NotEnabled(_) => ErrorPage::NotFound,
                     P::UnknownPlan(_) | P::UnknownMethod(_) | P::Malformed(_) | P::Signature(_) => {

@@ -1,6 +1,7 @@
 //! Warta: a news publishing platform in one binary.
 
 pub mod config;
+pub mod core;
 pub mod demo;
 pub mod domain;
 pub mod error;
@@ -8,12 +9,9 @@ pub mod http;
 pub mod import;
 pub mod mail;
 pub mod media;
-pub mod membership;
-pub mod newsroom;
 pub mod ops;
-pub mod payments;
 pub mod render;
 pub mod server;
+pub mod services;
 pub mod store;
 pub mod transport;
-pub mod webhooks;

@@ -4,9 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::domain::time::SiteZone;
-use crate::http::{App, AppState, Clock};
-use crate::render::{Theme, Views};
+use crate::core::Core;
+use crate::http::{App, AppState};
 use crate::store::Backend;
 
 pub fn build_app(
@@ -14,44 +13,19 @@ pub fn build_app(
     backend: Arc<dyn Backend>,
     data_dir: PathBuf,
 ) -> anyhow::Result<AppState> {
-    let page_cache = cfg.page_cache;
-    let cfg_copy = cfg.clone();
-    let zone = SiteZone::new(&cfg.time_zone)?;
-    let views = Views::new(
-        Theme::new(cfg.theme_dir.clone()),
-        zone.clone(),
-        &cfg.site_name,
-        &cfg.membership_name(),
-    )?;
-    views.check()?;
-    let mailer = match &cfg.mail.smtp_url {
-        Some(url) => crate::mail::Mailer::smtp(url, &cfg.mail.from)?,
-        None => crate::mail::Mailer::folder(data_dir.join("mail"), &cfg.mail.from),
-    };
+    let core = Core::new(cfg, backend, data_dir)?;
+    let cfg = &core.cfg;
     let app = Arc::new(App {
-        cfg,
-        zone,
-        store: backend.clone(),
-        readers: backend.clone(),
-        backend,
-        views,
-        data_dir,
-        clock: Clock::default(),
-        mailer,
-        limits: crate::http::auth::Limits::from_config(&cfg_copy),
         cache: crate::http::cache::PageCache::with_budget(
-            page_cache,
-            cfg_copy.page_cache_mb * 1024 * 1024,
-            cfg_copy.cache_status_header,
+            cfg.page_cache,
+            cfg.page_cache_mb * 1024 * 1024,
+            cfg.cache_status_header,
         ),
         reader_cache: crate::http::reader_cache::ReaderCache::new(
-            std::time::Duration::from_millis(cfg_copy.reader_cache_ms),
+            std::time::Duration::from_millis(cfg.reader_cache_ms),
         ),
-        csp: crate::http::content_security_policy(&cfg_copy),
-        mail_wake: tokio::sync::Notify::new(),
-        decode_budget: crate::media::DecodeBudget::new(
-            cfg_copy.media_decode_megapixels.min(u64::from(u32::MAX)) as u32,
-        ),
+        csp: crate::http::content_security_policy(cfg),
+        core,
     });
     // Changes announced by the database empty this node's page cache at once.
     if tokio::runtime::Handle::try_current().is_ok() {
@@ -95,13 +69,13 @@ pub fn build_app(
     if tokio::runtime::Handle::try_current().is_ok() && !app.cfg.webhooks.is_empty() {
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
-            let http = crate::webhooks::client();
+            let http = crate::services::webhooks::client();
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
                 let Some(app) = weak.upgrade() else { break };
-                crate::webhooks::run_once(&app, &http).await;
+                crate::services::webhooks::run_once(&app, &http).await;
             }
         });
     }
@@ -112,7 +86,7 @@ pub fn build_app(
         tokio::spawn(async move {
             loop {
                 let Some(app) = weak.upgrade() else { break };
-                crate::mail::deliver_due(&*app.backend, &app.mailer, app.clock.now()).await;
+                crate::mail::deliver_due(&*app.store, &app.mailer, app.clock.now()).await;
                 let woken = async { app.mail_wake.notified().await };
                 let _ = tokio::time::timeout(std::time::Duration::from_secs(2), woken).await;
             }
@@ -143,13 +117,13 @@ pub async fn run_scheduled(app: &App) -> Vec<String> {
         tracing::warn!(error = %e, "comment change log not pruned");
     }
     // Provider events stored by a node that died before applying them.
-    let applied = crate::payments::apply_pending(app).await;
+    let applied = crate::services::payments::apply_pending(app).await;
     if applied > 0 {
         tracing::info!(applied, "stored payment events applied");
     }
-    crate::payments::send_reminders(app).await;
-    let desk = crate::newsroom::Desk {
-        store: &*app.backend,
+    crate::services::payments::send_reminders(app).await;
+    let desk = crate::services::newsroom::Desk {
+        store: &*app.store,
         now: app.clock.now(),
     };
     match desk.run_due().await {

@@ -14,7 +14,7 @@ async fn token(site: &TestSite, name: &str, scopes: &[&str]) -> String {
     let token = format!("wt_{}", warta::domain::account::new_token());
     let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
     site.app
-        .backend
+        .store
         .create_api_token(
             name,
             &warta::domain::account::token_hash(&token),
@@ -95,7 +95,7 @@ async fn tokens_good_bad_and_revoked() {
     assert_eq!(page.status, 401);
     let page = call(&site, "GET", "/api/v1/admin/articles", &good, None, &[]).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    site.app.backend.revoke_api_token("cms", NOW).await.unwrap();
+    site.app.store.revoke_api_token("cms", NOW).await.unwrap();
     let page = call(&site, "GET", "/api/v1/admin/articles", &good, None, &[]).await;
     assert_eq!(page.status, 401, "a revoked token is refused at once");
     // Admin answers are never cached or shared.
@@ -292,7 +292,7 @@ async fn the_seed_article_through_the_admin_api() {
     // Every step is in the audit log, under the token's name.
     let log = site
         .app
-        .backend
+        .store
         .audit_log(&warta::store::newsroom::AuditFilter {
             target: Some(format!("story:{slug}")),
             limit: 50,
@@ -401,8 +401,8 @@ async fn scheduled_stories_appear_at_their_time_exactly_once() {
         let section = !site.get("/global").await.body.contains(&slug);
         api && page && home && list && section
     };
-    let desk = |now| warta::newsroom::Desk {
-        store: &*site.app.backend,
+    let desk = |now| warta::services::newsroom::Desk {
+        store: &*site.app.store,
         now,
     };
     assert!(desk(NOW).run_due().await.unwrap().is_empty());
@@ -430,7 +430,7 @@ async fn scheduled_stories_appear_at_their_time_exactly_once() {
     assert!(site.get("/").await.body.contains(&slug));
     let log = site
         .app
-        .backend
+        .store
         .audit_log(&warta::store::newsroom::AuditFilter {
             actor: Some("scheduler".into()),
             limit: 10,

@@ -510,7 +510,7 @@ async fn a_reader_signs_up_verifies_comments_replies_and_joins_by_code() {
     // Join by redeem code.
     b._site
         .app
-        .readers
+        .store
         .create_redeem_code(
             &warta::domain::membership::RedeemCode {
                 code: "TANPA-IKLAN".into(),
@@ -571,7 +571,7 @@ async fn make_staff(
     let hash = warta::domain::account::hash_password("kata-sandi-redaksi");
     let id = site
         .app
-        .readers
+        .store
         .create_reader(email, &hash, name, Some(common::NOW), common::NOW)
         .await
         .unwrap();
@@ -845,9 +845,7 @@ async fn axe_check(c: &Client, pages: &[String]) {
 }
 
 /// A reader on a site whose payments go to the stand-in, signed in.
-async fn paying_reader(
-    email: &str,
-) -> (Browser, std::sync::Arc<warta::payments::standin::StandIn>) {
+async fn paying_reader(email: &str) -> (Browser, std::sync::Arc<warta_standin::StandIn>) {
     let ps = common::pay_site().await;
     let standin = ps.standin.clone();
     common::add_reader(&ps.site, email, "sandi-pembaca-1", true).await;
@@ -922,7 +920,7 @@ async fn a_reader_joins_by_card_and_the_ads_disappear() {
     wait_text(c, "Perpanjangan dihentikan", 5).await;
     assert_eq!(ads_on_article(&b).await, 0, "the paid period stays");
     // The payment pages pass axe too.
-    let order = b._site.app.backend.recent_payments(1).await.unwrap()[0]
+    let order = b._site.app.store.recent_payments(1).await.unwrap()[0]
         .order_id
         .clone();
     axe_check(
@@ -957,7 +955,7 @@ async fn a_reader_joins_by_qris_that_settles_later() {
     c.back().await.unwrap();
     wait_path(c, "/plus/return").await;
     // The money arrives; the waiting page sees it by itself.
-    let order = b._site.app.backend.recent_payments(1).await.unwrap()[0]
+    let order = b._site.app.store.recent_payments(1).await.unwrap()[0]
         .order_id
         .clone();
     assert_eq!(standin.notify_midtrans(&order, "settlement").await, 200);

@@ -51,8 +51,8 @@ async fn anonymous_pages_are_cached_compressed_and_revalidated() {
 async fn a_members_page_never_reaches_an_anonymous_reader_and_back() {
     let site = demo_site().await;
     let id = add_reader(&site, "m@contoh.id", "rahasia-mmmm", true).await;
-    warta::membership::start(
-        site.app.readers.as_ref(),
+    warta::services::memberships::start(
+        site.app.store.as_ref(),
         id,
         "monthly",
         warta::domain::membership::Source::Payment,
@@ -107,12 +107,12 @@ async fn members_share_a_render_but_each_sees_only_their_own_name_and_token() {
         let hash = warta::domain::account::hash_password("rahasia-panjang");
         let id = site
             .app
-            .readers
+            .store
             .create_reader(email, &hash, name, Some(NOW), NOW)
             .await
             .unwrap();
-        warta::membership::start(
-            site.app.readers.as_ref(),
+        warta::services::memberships::start(
+            site.app.store.as_ref(),
             id,
             "monthly",
             warta::domain::membership::Source::Payment,
@@ -249,7 +249,7 @@ async fn a_comment_forgets_only_its_story() {
         .unwrap()
         .unwrap();
     site.app
-        .readers
+        .store
         .add_comment(&warta::store::readers::NewReaderComment {
             article_id: article.id,
             parent_id: None,
@@ -294,7 +294,7 @@ async fn an_edit_forgets_only_the_pages_that_show_the_story() {
     let site = demo_site().await;
     let token = format!("wt_{}", warta::domain::account::new_token());
     site.app
-        .backend
+        .store
         .create_api_token(
             "t",
             &warta::domain::account::token_hash(&token),

@@ -383,11 +383,11 @@ async fn reports_reach_the_moderation_queue() {
         .status,
         303
     );
-    let queue = site.app.readers.moderation_queue(10).await.unwrap();
+    let queue = site.app.store.moderation_queue(10).await.unwrap();
     assert!(queue.iter().any(|c| c.id == target && c.reports == 1));
     // Reporting twice counts once.
     b.post(&format!("/comments/{target}/report"), &[("reason", "Lagi")])
         .await;
-    let queue = site.app.readers.moderation_queue(10).await.unwrap();
+    let queue = site.app.store.moderation_queue(10).await.unwrap();
     assert_eq!(queue.iter().find(|c| c.id == target).unwrap().reports, 1);
 }

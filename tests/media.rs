@@ -12,7 +12,7 @@ async fn token(site: &TestSite, scopes: &[&str]) -> String {
     let token = format!("wt_{}", warta::domain::account::new_token());
     let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
     site.app
-        .backend
+        .store
         .create_api_token(
             "media",
             &warta::domain::account::token_hash(&token),
@@ -138,7 +138,7 @@ async fn bad_files_are_refused_and_nothing_is_stored() {
     assert_eq!(upload(&site, &t, too_big, "").await.status, 413);
     assert!(
         site.app
-            .backend
+            .store
             .media_list(None, 10)
             .await
             .unwrap()

@@ -95,7 +95,7 @@ async fn role_matrix_over_back_office_routes() {
     .await;
     assert_eq!(p.status, 303, "{}", p.body);
     let id = story_id(p.header("location"));
-    let story = site.app.backend.story(id).await.unwrap().unwrap();
+    let story = site.app.store.story(id).await.unwrap().unwrap();
     assert_eq!(story.created_by, Some(writer_id));
     let publish_uri = format!("/admin/stories/{id}");
     let rev = story.revision.to_string();
@@ -131,7 +131,7 @@ async fn role_matrix_over_back_office_routes() {
         ] {
             got.push(c.get(uri).await.status.as_u16());
         }
-        let current = site.app.backend.story(id).await.unwrap().unwrap();
+        let current = site.app.store.story(id).await.unwrap().unwrap();
         let rev_now = current.revision.to_string();
         let mut fields = story_fields("Berita Uji Peran");
         fields.push(("base_revision", rev_now.clone()));
@@ -140,19 +140,19 @@ async fn role_matrix_over_back_office_routes() {
         assert_eq!(&got[..], &expect[..], "{who:?}");
         if p.status == 303 {
             // Put it back for the next row.
-            let back = site.app.backend.story(id).await.unwrap().unwrap();
+            let back = site.app.store.story(id).await.unwrap().unwrap();
             let mut f = story_fields("Berita Uji Peran");
             let r = back.revision.to_string();
             f.push(("base_revision", r));
             let mut admin = signed_in(&site, "admin@example.com").await;
             let u = post_story(&mut admin, &publish_uri, &f, &[("intent", "unpublish")]).await;
             assert_eq!(u.status, 303, "{}", u.body);
-            let back = site.app.backend.story(id).await.unwrap().unwrap();
+            let back = site.app.store.story(id).await.unwrap().unwrap();
             let mut f = story_fields("Berita Uji Peran");
             f.push(("base_revision", back.revision.to_string()));
             let u = post_story(&mut admin, &publish_uri, &f, &[("intent", "draft")]).await;
             assert_eq!(u.status, 303, "{}", u.body);
-            let back = site.app.backend.story(id).await.unwrap().unwrap();
+            let back = site.app.store.story(id).await.unwrap().unwrap();
             let mut f = story_fields("Berita Uji Peran");
             f.push(("base_revision", back.revision.to_string()));
             let u = post_story(&mut admin, &publish_uri, &f, &[("intent", "submit")]).await;
@@ -162,12 +162,12 @@ async fn role_matrix_over_back_office_routes() {
     let _ = rev;
     // A refused move changes nothing.
     let mut w = signed_in(&site, "penulis@example.com").await;
-    let before = site.app.backend.story(id).await.unwrap().unwrap();
+    let before = site.app.store.story(id).await.unwrap().unwrap();
     let mut f = story_fields("Judul yang Diubah Penulis");
     f.push(("base_revision", before.revision.to_string()));
     let p = post_story(&mut w, &publish_uri, &f, &[("intent", "publish")]).await;
     assert_eq!(p.status, 403);
-    let after = site.app.backend.story(id).await.unwrap().unwrap();
+    let after = site.app.store.story(id).await.unwrap().unwrap();
     assert_eq!(after, before);
     // Forms need the CSRF token.
     let p = w
@@ -225,7 +225,7 @@ async fn writer_submits_editor_publishes_readers_read() {
         editor_page.body.contains("value=\"publish\""),
         "the editor may publish"
     );
-    let rev = site.app.backend.story(id).await.unwrap().unwrap().revision;
+    let rev = site.app.store.story(id).await.unwrap().unwrap().revision;
     let mut f = story_fields("Pasukan Mulai Ditarik dari Tavora");
     f.push(("base_revision", rev.to_string()));
     let p = post_story(
@@ -254,7 +254,7 @@ async fn writer_submits_editor_publishes_readers_read() {
     assert!(p2.body.contains("Pengamanan pengganti disiapkan."));
 
     // The illegal move: a published story cannot go straight back to draft.
-    let rev = site.app.backend.story(id).await.unwrap().unwrap().revision;
+    let rev = site.app.store.story(id).await.unwrap().unwrap().revision;
     let mut f = story_fields("Pasukan Mulai Ditarik dari Tavora");
     f.push(("base_revision", rev.to_string()));
     let p = post_story(
@@ -274,7 +274,7 @@ async fn writer_submits_editor_publishes_readers_read() {
     // The history names who moved it and when.
     let log = site
         .app
-        .backend
+        .store
         .audit_log(&warta::store::newsroom::AuditFilter {
             target: Some(format!("story:{slug}")),
             limit: 20,
@@ -346,7 +346,7 @@ async fn a_stale_save_is_refused_with_a_choice() {
         p.body.contains("value=\"copy\""),
         "save as a copy is offered"
     );
-    let story = site.app.backend.story(id).await.unwrap().unwrap();
+    let story = site.app.store.story(id).await.unwrap().unwrap();
     assert_eq!(story.doc.title, "Judul Versi A", "never a silent overwrite");
     assert_eq!(story.revision, 2);
 
@@ -358,7 +358,7 @@ async fn a_stale_save_is_refused_with_a_choice() {
     assert_eq!(p.status, 303, "{}", p.body);
     let copy = site
         .app
-        .backend
+        .store
         .story(story_id(p.header("location")))
         .await
         .unwrap()
@@ -410,7 +410,7 @@ async fn revisions_show_differences_and_restore() {
         .post(&format!("{uri}/restore"), &[("revision", "1")])
         .await;
     assert_eq!(p.status, 303);
-    let s = site.app.backend.story(id).await.unwrap().unwrap();
+    let s = site.app.store.story(id).await.unwrap().unwrap();
     assert_eq!((s.doc.title.as_str(), s.revision), ("Judul Pertama", 3));
 }
 
@@ -472,7 +472,7 @@ async fn scheduling_in_the_site_zone_and_the_audit_page() {
     let p = post_story(&mut e, "/admin/stories", &f, &[("intent", "schedule")]).await;
     assert_eq!(p.status, 303, "{}", p.body);
     let id = story_id(p.header("location"));
-    let s = site.app.backend.story(id).await.unwrap().unwrap();
+    let s = site.app.store.story(id).await.unwrap().unwrap();
     assert_eq!(s.publish_at, Some(NOW + 3 * 3600));
     site.app.clock.set(NOW + 3 * 3600 - 1);
     assert!(warta::server::run_scheduled(&site.app).await.is_empty());
@@ -516,12 +516,12 @@ async fn admins_invite_staff_by_mail() {
     assert!(link.starts_with("/reset?token="));
     let acct = site
         .app
-        .readers
+        .store
         .reader_by_email("baru@example.com")
         .await
         .unwrap()
         .unwrap();
-    let role = site.app.backend.staff_role(acct.id).await.unwrap();
+    let role = site.app.store.staff_role(acct.id).await.unwrap();
     assert_eq!(role.map(|r| r.0), Some(StaffRole::Writer));
     // Taking the role away signs them out everywhere.
     let p = admin
@@ -531,7 +531,7 @@ async fn admins_invite_staff_by_mail() {
         )
         .await;
     assert_eq!(p.status, 303);
-    assert_eq!(site.app.backend.staff_role(acct.id).await.unwrap(), None);
+    assert_eq!(site.app.store.staff_role(acct.id).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -622,7 +622,7 @@ async fn staff_two_factor_login() {
     // Turning it on and off is in the audit log.
     let log = site
         .app
-        .backend
+        .store
         .audit_log(&warta::store::newsroom::AuditFilter {
             action: Some("staff.totp".into()),
             limit: 5,

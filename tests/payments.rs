@@ -50,7 +50,7 @@ async fn join(c: &mut Client<'_>, plan: &str, method: &str) -> (String, String) 
         .await;
     assert_eq!(p.status, 303, "checkout {plan} {method}: {}", p.body);
     let to = p.header("location").to_string();
-    let order = c.site.app.backend.recent_payments(1).await.unwrap()[0]
+    let order = c.site.app.store.recent_payments(1).await.unwrap()[0]
         .order_id
         .clone();
     let account = c.get("/account").await.body;
@@ -69,12 +69,12 @@ async fn click_pay(provider_page: &str) -> String {
 async fn member(site: &TestSite, email: &str) -> bool {
     let r = site
         .app
-        .readers
+        .store
         .reader_by_email(email)
         .await
         .unwrap()
         .unwrap();
-    let ms = site.app.readers.memberships(r.id).await.unwrap();
+    let ms = site.app.store.memberships(r.id).await.unwrap();
     let now = site.app.clock.now();
     ms.iter().any(|m| m.in_period(now) || m.in_grace(now))
 }
@@ -82,17 +82,17 @@ async fn member(site: &TestSite, email: &str) -> bool {
 async fn periods(site: &TestSite, email: &str) -> usize {
     let r = site
         .app
-        .readers
+        .store
         .reader_by_email(email)
         .await
         .unwrap()
         .unwrap();
-    site.app.readers.memberships(r.id).await.unwrap().len()
+    site.app.store.memberships(r.id).await.unwrap().len()
 }
 
 async fn payment(site: &TestSite, order: &str) -> warta::store::payments::Payment {
     site.app
-        .backend
+        .store
         .payment_by_order(order)
         .await
         .unwrap()
@@ -106,7 +106,7 @@ async fn state(site: &TestSite, order: &str) -> String {
 /// The stored events, folded again, lead to the stored state.
 async fn assert_rebuilt(site: &TestSite, order: &str, name: &str) {
     let p = payment(site, order).await;
-    let rebuilt = warta::payments::rebuilt_state(site.app.backend.as_ref(), &p)
+    let rebuilt = warta::services::payments::rebuilt_state(site.app.store.as_ref(), &p)
         .await
         .unwrap();
     assert_eq!(rebuilt, p.state, "{name}: rebuilt from events");
@@ -447,7 +447,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     assert_eq!(state(site, &order).await, "new");
     assert!(
         site.app
-            .backend
+            .store
             .payment_events_of(&order)
             .await
             .unwrap()
@@ -482,7 +482,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     );
     let outcomes: Vec<String> = site
         .app
-        .backend
+        .store
         .payment_events_of(&order)
         .await
         .unwrap()
@@ -513,7 +513,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     assert_eq!(periods(site, email).await, 1);
     let p = site
         .app
-        .backend
+        .store
         .payment_by_order(&order)
         .await
         .unwrap()
@@ -566,7 +566,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
         .midtrans_notification("txn_1", &m_order, "settlement", "35000.00");
     assert_eq!(ps.standin.send_midtrans(&forged).await, 200);
     assert_ne!(state(site, &m_order).await, "active");
-    let events = site.app.backend.payment_events_of(&m_order).await.unwrap();
+    let events = site.app.store.payment_events_of(&m_order).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, "pending", "{}", events[0].payload);
     // Midtrans has the order settled for 1000: refused, whatever the
@@ -575,7 +575,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
         .set_midtrans(&m_order, "settlement", Some("1000.00"));
     assert_eq!(ps.standin.send_midtrans(&forged).await, 200);
     assert_ne!(state(site, &m_order).await, "active");
-    let events = site.app.backend.payment_events_of(&m_order).await.unwrap();
+    let events = site.app.store.payment_events_of(&m_order).await.unwrap();
     let refused = events.iter().find(|e| e.kind == "settlement").unwrap();
     assert!(
         refused.outcome.starts_with("refused: amount 1000"),
@@ -626,7 +626,7 @@ async fn forged_replayed_duplicated_and_out_of_order_events_change_nothing() {
     assert_eq!(ps.standin.send_midtrans(&stranger).await, 400);
     assert!(
         site.app
-            .backend
+            .store
             .payment_events_of("W1-000000000000")
             .await
             .unwrap()
@@ -648,7 +648,7 @@ async fn an_event_stored_before_a_crash_is_applied_once_after_restart() {
         .midtrans_notification("txn_9", &order, "settlement", "35000.00");
     let (id, fresh) = site
         .app
-        .backend
+        .store
         .record_payment_event(
             &NewPaymentEvent {
                 provider: "midtrans".into(),
@@ -668,7 +668,7 @@ async fn an_event_stored_before_a_crash_is_applied_once_after_restart() {
     let restart = || {
         let app = warta::server::build_app(
             site.app.cfg.clone(),
-            site.app.backend.clone(),
+            site.app.store.clone(),
             site.dir.path().to_path_buf(),
         )
         .unwrap();
@@ -677,8 +677,8 @@ async fn an_event_stored_before_a_crash_is_applied_once_after_restart() {
     };
     let (one, two) = (restart(), restart());
     let (a, b, retry) = tokio::join!(
-        warta::payments::apply_stored(&one, id),
-        warta::payments::apply_stored(&two, id),
+        warta::services::payments::apply_stored(&one, id),
+        warta::services::payments::apply_stored(&two, id),
         ps.standin.send_midtrans(&body)
     );
     let applied = [a.unwrap(), b.unwrap()]
@@ -687,11 +687,11 @@ async fn an_event_stored_before_a_crash_is_applied_once_after_restart() {
         .count();
     assert!(applied <= 1, "applied {applied} times");
     assert_eq!(retry, 200);
-    assert_eq!(warta::payments::apply_pending(&one).await, 0);
+    assert_eq!(warta::services::payments::apply_pending(&one).await, 0);
     assert!(member(site, email).await);
     assert_eq!(periods(site, email).await, 1);
     assert_eq!(state(site, &order).await, "active");
-    let events = site.app.backend.payment_events_of(&order).await.unwrap();
+    let events = site.app.store.payment_events_of(&order).await.unwrap();
     assert_eq!(events.len(), 1, "the retry was not stored again");
     assert!(events[0].applied_at.is_some());
 }
@@ -775,14 +775,7 @@ async fn an_unreachable_provider_is_a_clear_error_and_charges_nothing() {
         .await;
     assert_eq!(p.status, 502);
     assert!(p.body.contains("Anda tidak ditagih"), "{}", p.body);
-    assert!(
-        site.app
-            .backend
-            .recent_payments(10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(site.app.store.recent_payments(10).await.unwrap().is_empty());
     // A method that is not enabled is refused, not guessed.
     let p = c
         .post("/plus/checkout", &[("plan", "monthly"), ("method", "qris")])
@@ -887,12 +880,12 @@ async fn two_passes_settled_at_once_queue_one_after_the_other() {
     tokio::join!(control(&ps, &a), control(&ps, &b));
     let reader = site
         .app
-        .readers
+        .store
         .reader_by_email(email)
         .await
         .unwrap()
         .unwrap();
-    let mut ms = site.app.readers.memberships(reader.id).await.unwrap();
+    let mut ms = site.app.store.memberships(reader.id).await.unwrap();
     ms.sort_by_key(|m| m.starts_at);
     assert_eq!(ms.len(), 2);
     assert_eq!(ms[0].starts_at, NOW);

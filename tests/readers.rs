@@ -446,8 +446,8 @@ fn ad_count(body: &str) -> usize {
 async fn members_read_without_ads_without_the_pitch_and_on_one_page() {
     let site = demo_site().await;
     let id = add_reader(&site, "anggota@contoh.id", "rahasia-anggota", true).await;
-    warta::membership::start(
-        site.app.readers.as_ref(),
+    warta::services::memberships::start(
+        site.app.store.as_ref(),
         id,
         "monthly",
         warta::domain::membership::Source::Payment,
@@ -565,8 +565,8 @@ async fn members_only_stories_show_a_preview_to_everyone_else() {
     assert_eq!(api["preview"], true);
 
     let id = add_reader(&site, "komp@contoh.id", "rahasia-komp", true).await;
-    warta::membership::start(
-        site.app.readers.as_ref(),
+    warta::services::memberships::start(
+        site.app.store.as_ref(),
         id,
         "monthly",
         warta::domain::membership::Source::Grant,
@@ -599,7 +599,7 @@ async fn redeem_codes_start_a_membership_once_and_not_after_expiry() {
         ("DUA-ORANG", 2, NOW + 86_400),
     ] {
         site.app
-            .readers
+            .store
             .create_redeem_code(
                 &RedeemCode {
                     code: code.into(),
@@ -663,7 +663,7 @@ async fn redeem_codes_start_a_membership_once_and_not_after_expiry() {
         303
     );
     // The history keeps the redemption with its period.
-    let ms = site.app.readers.memberships(1).await.unwrap();
+    let ms = site.app.store.memberships(1).await.unwrap();
     assert_eq!(ms.len(), 1);
     assert_eq!(ms[0].ends_at - ms[0].starts_at, 30 * 86_400);
 }
@@ -771,8 +771,8 @@ async fn an_ad_network_snippet_fills_a_slot_and_its_host_may_run_script() {
     );
     // Members still get none of it.
     let id = add_reader(&site, "m@contoh.id", "rahasia-mmmm", true).await;
-    warta::membership::start(
-        site.app.readers.as_ref(),
+    warta::services::memberships::start(
+        site.app.store.as_ref(),
         id,
         "monthly",
         warta::domain::membership::Source::Grant,

@@ -11,7 +11,7 @@ use common::{Client, NOW, TestSite, add_reader, demo_site, demo_site_with, set_r
 use serde_json::{Value, json};
 use warta::config::Config;
 use warta::domain::newsroom::{SCOPES, StaffRole, StoryStatus};
-use warta::newsroom::{Change, Desk, Principal, Timing};
+use warta::services::newsroom::{Change, Desk, Principal, Timing};
 
 const PW: &str = "kata-sandi-rahasia";
 
@@ -135,7 +135,7 @@ async fn token(site: &TestSite, scopes: &[&str]) -> String {
     let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
     let name = format!("t{}", warta::domain::account::new_token());
     site.app
-        .backend
+        .store
         .create_api_token(
             &name,
             &warta::domain::account::token_hash(&token),
@@ -339,13 +339,7 @@ async fn an_empty_patch_is_an_edit_and_times_are_publishing() {
     )
     .await;
     assert_eq!(p.status, 403, "{}", p.body);
-    let story = site
-        .app
-        .backend
-        .story_by_slug(&live)
-        .await
-        .unwrap()
-        .unwrap();
+    let story = site.app.store.story_by_slug(&live).await.unwrap().unwrap();
     assert_eq!(story.unpublish_at, None);
     assert_eq!(story.status, StoryStatus::Published);
 }
@@ -376,7 +370,7 @@ async fn role_by_field_matrix() {
         ));
     }
     let desk = Desk {
-        store: &*site.app.backend,
+        store: &*site.app.store,
         now: NOW,
     };
     let doc = |title: &str| -> warta::domain::story::StoryDoc {
@@ -597,7 +591,7 @@ async fn forgot_answers_without_waiting_for_the_mail_server() {
         assert_eq!(p.header("location"), "/login?notice=reset_sent");
     }
     // The known address's mail waits in the queue; the unknown one has none.
-    assert_eq!(site.app.backend.mail_unsent().await.unwrap(), 1);
+    assert_eq!(site.app.store.mail_unsent().await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -623,7 +617,7 @@ async fn opening_someone_elses_verification_link_signs_nobody_in() {
     // The account is verified all the same.
     let acct = site
         .app
-        .readers
+        .store
         .reader_by_email("penyerang@contoh.id")
         .await
         .unwrap()
@@ -895,7 +889,7 @@ async fn wrong_two_step_codes_lock_and_alert() {
         label: "test".into(),
     };
     site.app
-        .backend
+        .store
         .set_totp(id, Some(&secret), &actor, NOW)
         .await
         .unwrap();
@@ -925,7 +919,7 @@ async fn wrong_two_step_codes_lock_and_alert() {
     assert_eq!(alerts.len(), 1, "{mails:?}");
     let log = site
         .app
-        .backend
+        .store
         .audit_log(&warta::store::newsroom::AuditFilter {
             action: Some("security.".into()),
             limit: 50,

@@ -53,7 +53,7 @@ async fn site_with_hook(url: &str) -> TestSite {
 async fn token(site: &TestSite) -> String {
     let token = format!("wt_{}", warta::domain::account::new_token());
     site.app
-        .backend
+        .store
         .create_api_token(
             "cms",
             &warta::domain::account::token_hash(&token),
@@ -68,10 +68,10 @@ async fn token(site: &TestSite) -> String {
 /// Run deliveries (the background loop may also be sending) until the
 /// receiver has `n` requests.
 async fn wait_for(site: &TestSite, rx: &Arc<Mutex<Receiver>>, n: usize) {
-    let http = warta::webhooks::client();
+    let http = warta::services::webhooks::client();
     let deadline = Instant::now() + Duration::from_secs(10);
     while rx.lock().unwrap().got.len() < n {
-        warta::webhooks::run_once(&site.app, &http).await;
+        warta::services::webhooks::run_once(&site.app, &http).await;
         assert!(Instant::now() < deadline, "expected {n} webhook requests");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -101,16 +101,18 @@ async fn article_events_are_signed_retried_and_delivered_once() {
 
     // The first attempt fails (500); nothing more until the backoff passes.
     wait_for(&site, &rx, 1).await;
-    let http = warta::webhooks::client();
+    let http = warta::services::webhooks::client();
     for _ in 0..3 {
-        warta::webhooks::run_once(&site.app, &http).await;
+        warta::services::webhooks::run_once(&site.app, &http).await;
     }
     assert_eq!(
         rx.lock().unwrap().got.len(),
         1,
         "not retried before its time"
     );
-    site.app.clock.set(NOW + warta::webhooks::backoff(1) + 1);
+    site.app
+        .clock
+        .set(NOW + warta::services::webhooks::backoff(1) + 1);
     wait_for(&site, &rx, 2).await;
 
     let (headers, body) = rx.lock().unwrap().got[1].clone();
@@ -118,13 +120,13 @@ async fn article_events_are_signed_retried_and_delivered_once() {
     let sig = headers["warta-signature"].to_str().unwrap().to_string();
     let (t_part, v1) = sig.split_once(",v1=").unwrap();
     let ts: i64 = t_part.trim_start_matches("t=").parse().unwrap();
-    assert_eq!(ts, NOW + warta::webhooks::backoff(1) + 1);
+    assert_eq!(ts, NOW + warta::services::webhooks::backoff(1) + 1);
     assert_eq!(
         v1,
-        warta::webhooks::sign("rahasia-webhook", ts, &body),
+        warta::services::webhooks::sign("rahasia-webhook", ts, &body),
         "signed over t.body"
     );
-    assert_ne!(v1, warta::webhooks::sign("tebakan", ts, &body));
+    assert_ne!(v1, warta::services::webhooks::sign("tebakan", ts, &body));
     let event: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(event["event"], "article.published");
     assert_eq!(event["article"]["slug"], "webhook-pertama");
@@ -158,7 +160,7 @@ async fn article_events_are_signed_retried_and_delivered_once() {
     assert_eq!(p.status, 200, "{}", p.body);
     wait_for(&site, &rx, 4).await;
     for _ in 0..3 {
-        warta::webhooks::run_once(&site.app, &http).await;
+        warta::services::webhooks::run_once(&site.app, &http).await;
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     let got = rx.lock().unwrap();

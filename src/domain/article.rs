@@ -318,6 +318,11 @@ pub fn truncate_words(s: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
+/// A story's address on the site: `/<section>/<slug>`.
+pub fn article_path(section_slug: &str, slug: &str) -> String {
+    format!("/{section_slug}/{slug}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,27 @@ pub fn clean_body(raw: &str, max_chars: usize) -> Result<String, CommentError> {
     Ok(body)
 }
 
+/// Whether a comment written at `created_at` may still be edited by its
+/// author at `now`: within the site's window (`edit_minutes`).
+pub fn within_edit_window(created_at: i64, now: i64, edit_minutes: i64) -> bool {
+    now - created_at < edit_minutes * 60
+}
+
+/// The comment a reply answers, as far as the rule cares.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyTarget {
+    pub article_id: i64,
+    /// Whether it is itself a reply.
+    pub is_reply: bool,
+    pub visible: bool,
+}
+
+/// One level of replies: a reply answers a visible top-level comment of
+/// the same story.
+pub fn may_reply_to(parent: ReplyTarget, article_id: i64) -> bool {
+    parent.article_id == article_id && !parent.is_reply && parent.visible
+}
+
 /// Whether a comment must wait for a moderator.
 pub fn needs_review(body: &str, premoderation: bool, blocked: &[String]) -> bool {
     if premoderation {
@@ -97,6 +118,33 @@ mod tests {
             Err(CommentError::TooLong { max: 100 })
         );
         assert_eq!(clean_body("a\u{202E}b\u{E000}c", 100).unwrap(), "abc");
+    }
+
+    #[test]
+    fn replies_go_one_level_deep_and_edits_in_the_window() {
+        let top = ReplyTarget {
+            article_id: 1,
+            is_reply: false,
+            visible: true,
+        };
+        assert!(may_reply_to(top, 1));
+        assert!(!may_reply_to(top, 2), "another story's comment");
+        assert!(!may_reply_to(
+            ReplyTarget {
+                is_reply: true,
+                ..top
+            },
+            1
+        ));
+        assert!(!may_reply_to(
+            ReplyTarget {
+                visible: false,
+                ..top
+            },
+            1
+        ));
+        assert!(within_edit_window(1000, 1000 + 14 * 60, 15));
+        assert!(!within_edit_window(1000, 1000 + 15 * 60, 15));
     }
 
     #[test]

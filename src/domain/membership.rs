@@ -144,6 +144,75 @@ pub fn next_period(memberships: &[Membership], now: i64, days: u32) -> (i64, i64
     (start, start + i64::from(days) * 86_400)
 }
 
+/// A period to add to a reader's membership, by whatever began it. Where it
+/// goes is decided by `place_period` against the reader's periods as they
+/// are when it is written (the store does that with the reader's row
+/// locked), so a grant, a code and a payment landing at once queue one
+/// after another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodRequest {
+    pub plan_id: String,
+    pub source: Source,
+    pub days: u32,
+    /// What began it: an order id, `code:<CODE>`, who granted it.
+    pub reference: String,
+    /// Seconds the period runs past its end (card renewals are paid late).
+    pub slack: i64,
+    /// The provider's own end for the period (a subscription's), taken
+    /// when it is plausible: after the start, and at most a week past `days`.
+    pub provider_end: Option<i64>,
+}
+
+impl PeriodRequest {
+    pub fn new(plan_id: &str, source: Source, days: u32, reference: &str) -> PeriodRequest {
+        PeriodRequest {
+            plan_id: plan_id.to_string(),
+            source,
+            days,
+            reference: reference.to_string(),
+            slack: 0,
+            provider_end: None,
+        }
+    }
+}
+
+/// Where a new period goes: from now, or from where the reader's benefits
+/// end (queued periods included), for its days plus slack, or to the
+/// provider's own end when that is plausible.
+pub fn place_period(existing: &[Membership], now: i64, req: &PeriodRequest) -> (i64, i64) {
+    let (start, by_days) = next_period(existing, now, req.days);
+    let end = req
+        .provider_end
+        .map(|e| e + req.slack)
+        .filter(|e| *e > start && *e <= by_days + req.slack + 7 * 86_400)
+        .unwrap_or(by_days + req.slack);
+    (start, end)
+}
+
+/// The most days a newsroom grant gives at once (ten years and a leap day
+/// or so); a longer gift is several grants.
+pub const MAX_GRANT_DAYS: u32 = 3660;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GrantError {
+    #[error("days must be from 1 to {MAX_GRANT_DAYS}")]
+    Days,
+    #[error("no plan {0:?} in the configuration")]
+    UnknownPlan(String),
+}
+
+/// Whether a newsroom grant of `days` of `plan` may be made (`plans` are
+/// the configured plan ids).
+pub fn check_grant(plan: &str, days: u32, plans: &[&str]) -> Result<(), GrantError> {
+    if !(1..=MAX_GRANT_DAYS).contains(&days) {
+        return Err(GrantError::Days);
+    }
+    if !plans.contains(&plan) {
+        return Err(GrantError::UnknownPlan(plan.to_string()));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedeemCode {
     pub code: String,
@@ -198,6 +267,57 @@ pub fn new_redeem_code() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_queue_after_what_the_reader_has() {
+        let now = 1_000_000;
+        let day = 86_400;
+        let running = Membership {
+            id: 1,
+            plan_id: "monthly".into(),
+            source: Source::Grant,
+            status: Status::Active,
+            starts_at: now - day,
+            ends_at: now + 10 * day,
+            grace_until: None,
+            reference: "g".into(),
+            created_at: now - day,
+        };
+        let req = PeriodRequest::new("pass30", Source::Redeem, 30, "code:X");
+        assert_eq!(place_period(&[], now, &req), (now, now + 30 * day));
+        assert_eq!(
+            place_period(std::slice::from_ref(&running), now, &req),
+            (now + 10 * day, now + 40 * day)
+        );
+        // A card period: the provider's end with slack, when plausible.
+        let card = PeriodRequest {
+            slack: 2 * day,
+            provider_end: Some(now + 31 * day),
+            ..PeriodRequest::new("monthly", Source::Payment, 30, "W1")
+        };
+        assert_eq!(place_period(&[], now, &card), (now, now + 33 * day));
+        let wild = PeriodRequest {
+            provider_end: Some(now + 400 * day),
+            ..card.clone()
+        };
+        assert_eq!(place_period(&[], now, &wild), (now, now + 32 * day));
+    }
+
+    #[test]
+    fn grants_are_limited() {
+        let plans = ["monthly", "pass30"];
+        assert!(check_grant("monthly", 30, &plans).is_ok());
+        assert!(check_grant("monthly", MAX_GRANT_DAYS, &plans).is_ok());
+        assert_eq!(check_grant("monthly", 0, &plans), Err(GrantError::Days));
+        assert_eq!(
+            check_grant("monthly", MAX_GRANT_DAYS + 1, &plans),
+            Err(GrantError::Days)
+        );
+        assert!(matches!(
+            check_grant("gold", 30, &plans),
+            Err(GrantError::UnknownPlan(_))
+        ));
+    }
 
     const DAY: i64 = 86_400;
     const NOW: i64 = 1_000 * DAY;

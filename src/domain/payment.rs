@@ -2,7 +2,7 @@
 //! notification really comes from the provider, reading provider events as
 //! a few kinds Warta cares about, and how each kind moves a payment, so
 //! that duplicates, replays and out-of-order deliveries change nothing.
-//! Plain functions; `crate::payments` drives them.
+//! Plain functions; `crate::services::payments` drives them.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256, Sha512};

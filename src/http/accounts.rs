@@ -12,14 +12,10 @@ use serde::Deserialize;
 use super::AppState;
 use super::auth::{self, Ctx, SESSION_COOKIE, check_csrf, client_ip};
 use super::view::Chrome;
-use crate::domain::account::{self, new_token, token_hash};
+use crate::domain::account::AccountError;
 use crate::error::AppError;
-use crate::membership;
-use crate::store::StoreError;
-use crate::store::readers::TokenPurpose;
-
-const VERIFY_HOURS: i64 = 48;
-const RESET_HOURS: i64 = 1;
+use crate::services::accounts::{self, AccountsError};
+use crate::services::memberships;
 
 /// Notices a redirect may ask a page to show (`?notice=`); only these keys.
 const NOTICES: &[&str] = &[
@@ -79,117 +75,14 @@ fn safe_next(next: Option<&str>) -> String {
     crate::domain::redirect::local_or_home(next)
 }
 
-async fn hash_off_thread(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || account::hash_password(&password))
-        .await
-        .map_err(|_| AppError::BadRequest("hashing failed".into()))
-}
-
-async fn verify_off_thread(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || account::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
-async fn send_link(app: &AppState, to: &str, locale: &str, kind: &str, path: &str) {
-    send_mail(app, to, locale, kind, path, &[]).await;
-}
-
-/// A mail of the `mail_{kind}_subject`/`_body` strings, `{name}`s in the
-/// body filled from `vars`, with a link to `path` on this site. It is
-/// queued, and sent after the request is answered, so an answer takes as
-/// long whether or not a mail went (no account enumeration by timing).
-/// A failure to queue is logged (and answered false).
-pub(crate) async fn send_mail(
-    app: &crate::http::App,
-    to: &str,
-    locale: &str,
-    kind: &str,
-    path: &str,
-    vars: &[(&str, &str)],
-) -> bool {
-    let t = app.views.catalog.strings(locale);
-    let get = |k: &str| t.get(k).cloned().unwrap_or_default();
-    let url = format!("{}{path}", app.cfg.base_url);
-    let mut text = get(&format!("mail_{kind}_body"));
-    for (name, value) in vars {
-        text = text.replace(&format!("{{{name}}}"), value);
+fn accounts_error_key(e: &AccountsError) -> Option<&'static str> {
+    match e {
+        AccountsError::Invalid(AccountError::BadEmail) => Some("bad_email"),
+        AccountsError::Invalid(AccountError::PasswordTooLong) => Some("password_long"),
+        AccountsError::Invalid(AccountError::PasswordTooShort) => Some("password_short"),
+        AccountsError::Invalid(AccountError::NameTooLong) => Some("name_long"),
+        _ => None,
     }
-    let body = format!("{text}\n\n{url}\n\n{}\n", get("mail_footer"));
-    let subject = get(&format!("mail_{kind}_subject"));
-    match app
-        .backend
-        .enqueue_mail(to, &subject, &body, app.clock.now())
-        .await
-    {
-        Ok(_) => {
-            app.mail_wake.notify_one();
-            true
-        }
-        Err(e) => {
-            tracing::error!(error = %e, kind, "could not queue mail");
-            false
-        }
-    }
-}
-
-/// Invite someone to the newsroom: a link to choose their password.
-pub async fn send_invite(
-    app: &AppState,
-    reader_id: i64,
-    email: &str,
-    locale: &str,
-) -> Result<(), AppError> {
-    let token = new_token();
-    let now = app.clock.now();
-    app.readers
-        .create_email_token(
-            &token_hash(&token),
-            reader_id,
-            TokenPurpose::Reset,
-            None,
-            now,
-            now + 72 * 3600,
-        )
-        .await?;
-    send_link(
-        app,
-        email,
-        locale,
-        "invite",
-        &format!("/reset?token={token}"),
-    )
-    .await;
-    Ok(())
-}
-
-async fn send_verification(
-    app: &AppState,
-    reader_id: i64,
-    email: &str,
-    locale: &str,
-) -> Result<(), AppError> {
-    let token = new_token();
-    let now = app.clock.now();
-    app.readers
-        .create_email_token(
-            &token_hash(&token),
-            reader_id,
-            TokenPurpose::Verify,
-            None,
-            now,
-            now + VERIFY_HOURS * 3600,
-        )
-        .await?;
-    send_link(
-        app,
-        email,
-        locale,
-        "verify",
-        &format!("/verify?token={token}"),
-    )
-    .await;
-    Ok(())
 }
 
 // ---- sign up ----
@@ -223,65 +116,34 @@ pub async fn register(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let ip = client_ip(&app, &headers, ctx.peer);
-    let form_error = |key: &str| minijinja::context! { error => key.to_string(), email => f.email.clone(), name => f.name.clone() };
-    let email = match account::normalize_email(&f.email) {
-        Ok(e) => e,
-        Err(_) => {
-            return render(
-                &app,
-                &ctx,
-                &uri,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "register.html",
-                form_error("bad_email"),
-            )
-            .await;
-        }
-    };
-    if let Err(e) = account::check_password(&f.password) {
-        let key = match e {
-            account::AccountError::PasswordTooLong => "password_long",
-            _ => "password_short",
-        };
-        return render(
-            &app,
-            &ctx,
-            &uri,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "register.html",
-            form_error(key),
-        )
-        .await;
+    let r = accounts::register(
+        &app,
+        accounts::Registration {
+            email: &f.email,
+            password: &f.password,
+            name: &f.name,
+            locale: ctx.locale,
+            ip: &ip,
+        },
+    )
+    .await;
+    match r {
+        Ok(()) => Ok(see_other("/login?notice=registered")),
+        Err(e) => match accounts_error_key(&e) {
+            Some(key) => {
+                render(
+                    &app,
+                    &ctx,
+                    &uri,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "register.html",
+                    minijinja::context! { error => key, email => f.email.clone(), name => f.name.clone() },
+                )
+                .await
+            }
+            None => Err(e.into()),
+        },
     }
-    let Ok(name) = account::check_display_name(&f.name) else {
-        return render(
-            &app,
-            &ctx,
-            &uri,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "register.html",
-            form_error("name_long"),
-        )
-        .await;
-    };
-    let now = app.clock.now();
-    if !app.limits.signup_ip.allow(&app, &format!("ip:{ip}")).await {
-        return Err(AppError::TooManyRequests);
-    }
-    let hash = hash_off_thread(f.password.clone()).await?;
-    match app
-        .readers
-        .create_reader(&email, &hash, &name, None, now)
-        .await
-    {
-        Ok(id) => send_verification(&app, id, &email, ctx.locale).await?,
-        Err(StoreError::Conflict(_)) => {
-            // Same answer as for a new address; the owner learns by e-mail.
-            send_link(&app, &email, ctx.locale, "exists", "/forgot").await;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    Ok(see_other("/login?notice=registered"))
 }
 
 #[derive(Deserialize)]
@@ -295,20 +157,17 @@ pub struct TokenQuery {
 /// link opened in the victim's browser to sign them in to the attacker's
 /// account): a browser already signed in to that account goes to the
 /// account page, any other to the login form.
+/// The mailed link proves the address; it signs nobody in. Whoever opens
+/// it may not be its owner (a link sent to a victim, or an attacker's own
+/// link opened in the victim's browser to sign them in to the attacker's
+/// account): a browser already signed in to that account goes to the
+/// account page, any other to the login form.
 pub async fn verify(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, AppError> {
-    let now = app.clock.now();
-    let Some((reader_id, _)) = app
-        .readers
-        .use_email_token(&token_hash(&q.token), TokenPurpose::Verify, now)
-        .await?
-    else {
-        return Err(AppError::BadRequest("invalid or expired link".into()));
-    };
-    app.readers.mark_verified(reader_id, now).await?;
+    let reader_id = accounts::verify(&app, &q.token).await?;
     if ctx.viewer.account.as_ref().map(|a| a.id) == Some(reader_id) {
         return Ok(see_other("/account?notice=verified"));
     }
@@ -351,64 +210,6 @@ pub async fn login_page(
     .await
 }
 
-/// Check a login; `Ok(None)` for a wrong address or password (the same
-/// answer, after the same work), `Err(TooManyRequests)` past the limits.
-/// `device` is the account this browser signed in to before: when wrong
-/// guesses (anyone's) have locked the address, its owner may still try
-/// from such a browser, within a limit of its own.
-pub async fn check_login(
-    app: &AppState,
-    email_raw: &str,
-    password: &str,
-    ip: &str,
-    device: Option<i64>,
-) -> Result<Option<i64>, AppError> {
-    let email =
-        account::normalize_email(email_raw).unwrap_or_else(|_| email_raw.trim().to_lowercase());
-    if !app.limits.login_ip.allow(app, &format!("ip:{ip}")).await {
-        return Err(AppError::TooManyRequests);
-    }
-    let acct = app.readers.reader_by_email(&email).await?;
-    let locked = !app
-        .limits
-        .login_email
-        .allow(app, &format!("email:{email}"))
-        .await;
-    if locked {
-        let owners_browser = match (&acct, device) {
-            (Some(a), Some(d)) if a.id == d => {
-                app.limits
-                    .login_device
-                    .allow(app, &format!("reader:{d}"))
-                    .await
-            }
-            _ => false,
-        };
-        if !owners_browser {
-            return Err(AppError::TooManyRequests);
-        }
-    }
-    let hash = acct
-        .as_ref()
-        .map(|a| a.password_hash.clone())
-        .unwrap_or_else(|| account::dummy_hash().to_string());
-    let ok = verify_off_thread(password.to_string(), hash).await;
-    Ok(match acct {
-        Some(a) if ok => {
-            // The owner's browser got in past a lock: the lock stays for
-            // everyone else.
-            if !locked {
-                app.limits
-                    .login_email
-                    .reset(app, &format!("email:{email}"))
-                    .await;
-            }
-            Some(a.id)
-        }
-        _ => None,
-    })
-}
-
 pub async fn login(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -420,7 +221,7 @@ pub async fn login(
     let ip = client_ip(&app, &headers, ctx.peer);
     let next = safe_next(f.next.as_deref());
     let device = auth::known_device(&app, &headers).await;
-    match check_login(&app, &f.email, &f.password, &ip, device).await? {
+    match accounts::check_login(&app, &f.email, &f.password, &ip, device).await? {
         Some(id) if super::two_factor::required(&app, id).await? => {
             // Staff with two-factor: no session until the code comes.
             super::two_factor::challenge(&app, id, &next).await
@@ -428,7 +229,7 @@ pub async fn login(
         Some(id) => {
             // A session the browser had before is replaced, never reused.
             if let Some(old) = &ctx.viewer.session_hash {
-                app.readers.delete_session(old).await?;
+                app.store.delete_session(old).await?;
             }
             let cookie = auth::start_session(&app, id, &headers).await?;
             let mut res = see_other(&next);
@@ -466,7 +267,7 @@ pub async fn logout(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     if let Some(h) = &ctx.viewer.session_hash {
-        app.readers.delete_session(h).await?;
+        app.store.delete_session(h).await?;
     }
     let mut res = see_other("/?notice=logged_out");
     res.headers_mut()
@@ -482,7 +283,7 @@ pub async fn logout_all(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    app.readers.delete_reader_sessions(acct.id, None).await?;
+    app.store.delete_reader_sessions(acct.id, None).await?;
     let mut res = see_other("/?notice=logged_out");
     res.headers_mut()
         .append(header::SET_COOKIE, auth::clear_cookie(&app, SESSION_COOKIE));
@@ -497,7 +298,7 @@ pub async fn revoke_other_sessions(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    app.readers
+    app.store
         .delete_reader_sessions(acct.id, ctx.viewer.session_hash.as_deref())
         .await?;
     Ok(see_other("/account?notice=sessions_revoked"))
@@ -529,38 +330,7 @@ pub async fn forgot(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let ip = client_ip(&app, &headers, ctx.peer);
-    let now = app.clock.now();
-    let email = account::normalize_email(&f.email).unwrap_or_default();
-    if !app.limits.mail_ip.allow(&app, &format!("ip:{ip}")).await
-        || !app
-            .limits
-            .mail_email
-            .allow(&app, &format!("email:{email}"))
-            .await
-    {
-        return Err(AppError::TooManyRequests);
-    }
-    if let Some(acct) = app.readers.reader_by_email(&email).await? {
-        let token = new_token();
-        app.readers
-            .create_email_token(
-                &token_hash(&token),
-                acct.id,
-                TokenPurpose::Reset,
-                None,
-                now,
-                now + RESET_HOURS * 3600,
-            )
-            .await?;
-        send_link(
-            &app,
-            &acct.email,
-            ctx.locale,
-            "reset",
-            &format!("/reset?token={token}"),
-        )
-        .await;
-    }
+    accounts::request_reset(&app, &f.email, ctx.locale, &ip).await?;
     Ok(see_other("/login?notice=reset_sent"))
 }
 
@@ -599,32 +369,21 @@ pub async fn reset(
     Form(f): Form<ResetForm>,
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
-    if account::check_password(&f.password).is_err() {
-        return render(
-            &app,
-            &ctx,
-            &uri,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "reset.html",
-            minijinja::context! { token => f.token.clone(), error => "password_short" },
-        )
-        .await;
+    match accounts::reset(&app, &f.token, &f.password).await {
+        Ok(()) => Ok(see_other("/login?notice=password_reset")),
+        Err(AccountsError::Invalid(_)) => {
+            render(
+                &app,
+                &ctx,
+                &uri,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "reset.html",
+                minijinja::context! { token => f.token.clone(), error => "password_short" },
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
-    let now = app.clock.now();
-    let Some((reader_id, _)) = app
-        .readers
-        .use_email_token(&token_hash(&f.token), TokenPurpose::Reset, now)
-        .await?
-    else {
-        return Err(AppError::BadRequest("invalid or expired link".into()));
-    };
-    let hash = hash_off_thread(f.password.clone()).await?;
-    app.readers.set_password(reader_id, &hash).await?;
-    // Whoever knew the old password is signed out everywhere.
-    app.readers.delete_reader_sessions(reader_id, None).await?;
-    // The link reached their inbox: that proves the address too.
-    app.readers.mark_verified(reader_id, now).await?;
-    Ok(see_other("/login?notice=password_reset"))
 }
 
 // ---- the account page ----
@@ -639,7 +398,7 @@ pub async fn account_page(
     };
     let now = app.clock.now();
     let sessions: Vec<_> = app
-        .readers
+        .store
         .reader_sessions(acct.id, now)
         .await?
         .into_iter()
@@ -652,7 +411,7 @@ pub async fn account_page(
             }
         })
         .collect();
-    let status = membership::describe(&app, &ctx.viewer, now);
+    let status = super::view::membership_summary(&app, &ctx.viewer, now);
     let history: Vec<_> = ctx
         .viewer
         .memberships
@@ -695,17 +454,7 @@ pub async fn resend_verification(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    if !app
-        .limits
-        .mail_email
-        .allow(&app, &format!("email:{}", acct.email))
-        .await
-    {
-        return Err(AppError::TooManyRequests);
-    }
-    if !acct.verified {
-        send_verification(&app, acct.id, &acct.email, ctx.locale).await?;
-    }
+    accounts::resend_verification(&app, acct, ctx.locale).await?;
     Ok(see_other("/account?notice=verification_sent"))
 }
 
@@ -727,17 +476,8 @@ pub async fn change_password(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    if account::check_password(&f.password).is_err() {
-        return Err(AppError::BadRequest("password too short".into()));
-    }
-    if !verify_off_thread(f.current.clone(), acct.password_hash.clone()).await {
-        return Err(AppError::Forbidden);
-    }
-    let hash = hash_off_thread(f.password.clone()).await?;
-    app.readers.set_password(acct.id, &hash).await?;
-    app.readers
-        .delete_reader_sessions(acct.id, ctx.viewer.session_hash.as_deref())
-        .await?;
+    let keep = ctx.viewer.session_hash.as_deref();
+    accounts::change_password(&app, acct, &f.current, &f.password, keep).await?;
     Ok(see_other("/account?notice=password_changed"))
 }
 
@@ -759,40 +499,7 @@ pub async fn change_email(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    let email = account::normalize_email(&f.email)
-        .map_err(|_| AppError::BadRequest("invalid e-mail".into()))?;
-    if !verify_off_thread(f.password.clone(), acct.password_hash.clone()).await {
-        return Err(AppError::Forbidden);
-    }
-    let now = app.clock.now();
-    if !app
-        .limits
-        .mail_email
-        .allow(&app, &format!("email:{email}"))
-        .await
-    {
-        return Err(AppError::TooManyRequests);
-    }
-    let token = new_token();
-    app.readers
-        .create_email_token(
-            &token_hash(&token),
-            acct.id,
-            TokenPurpose::ChangeEmail,
-            Some(&email),
-            now,
-            now + VERIFY_HOURS * 3600,
-        )
-        .await?;
-    // The new address must prove itself before it replaces the old one.
-    send_link(
-        &app,
-        &email,
-        ctx.locale,
-        "change_email",
-        &format!("/account/email/confirm?token={token}"),
-    )
-    .await;
+    accounts::request_email_change(&app, acct, &f.email, &f.password, ctx.locale).await?;
     Ok(see_other("/account?notice=email_sent"))
 }
 
@@ -800,20 +507,7 @@ pub async fn confirm_email(
     State(app): State<AppState>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, AppError> {
-    let now = app.clock.now();
-    let Some((reader_id, Some(email))) = app
-        .readers
-        .use_email_token(&token_hash(&q.token), TokenPurpose::ChangeEmail, now)
-        .await?
-    else {
-        return Err(AppError::BadRequest("invalid or expired link".into()));
-    };
-    match app.readers.set_email(reader_id, &email).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => return Err(AppError::BadRequest("address taken".into())),
-        Err(e) => return Err(e.into()),
-    }
-    app.readers.mark_verified(reader_id, now).await?;
+    accounts::confirm_email(&app, &q.token).await?;
     Ok(see_other("/account?notice=email_changed"))
 }
 
@@ -833,13 +527,7 @@ pub async fn delete_account(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let acct = ctx.viewer.account.as_ref().ok_or(AppError::Unauthorized)?;
-    if !verify_off_thread(f.password.clone(), acct.password_hash.clone()).await {
-        return Err(AppError::Forbidden);
-    }
-    // No charges after the account is gone: its subscriptions end first
-    // (if a provider cannot be reached, the account stays and they can retry).
-    crate::payments::end_subscriptions(&app, acct.id).await?;
-    app.readers.delete_reader(acct.id, app.clock.now()).await?;
+    accounts::delete(&app, acct, &f.password).await?;
     // Their name leaves the comments shown on cached pages too.
     app.cache.invalidate();
     let mut res = see_other("/?notice=account_deleted");
@@ -872,7 +560,7 @@ pub async fn redeem(
         return Err(AppError::TooManyRequests);
     }
     let code = f.code.trim().to_uppercase();
-    match membership::redeem(&app, acct.id, &code).await? {
+    match memberships::redeem(&app, acct.id, &code).await? {
         Ok(_) => Ok(see_other("/account?notice=redeemed")),
         Err(e) => {
             let key = match e {

@@ -18,7 +18,7 @@ use crate::domain::newsroom::{StoryStatus, TokenScopes};
 use crate::domain::story::{FieldError, StoryDoc};
 use crate::domain::time::{parse_rfc3339, rfc3339_utc};
 use crate::error::{ApiError, AppError};
-use crate::newsroom::{Desk, Principal, Timing};
+use crate::services::newsroom::{Desk, Principal, Timing};
 use crate::store::newsroom::{Story, StoryQuery};
 
 /// The integration behind a request's bearer token, once its scopes allow
@@ -91,7 +91,7 @@ impl axum::extract::FromRequestParts<AppState> for TokenPrincipal {
             .filter(|t| !t.is_empty())
             .ok_or_else(unauthorized)?;
         let found = app
-            .backend
+            .store
             .api_token(&token_hash(token), app.clock.now())
             .await
             .map_err(|e| ApiError(e.into()).into_response())?
@@ -114,7 +114,7 @@ impl axum::extract::FromRequestParts<AppState> for TokenPrincipal {
 
 fn desk(app: &AppState) -> Desk<'_> {
     Desk {
-        store: &*app.backend,
+        store: &*app.store,
         now: app.clock.now(),
     }
 }
@@ -340,7 +340,7 @@ pub async fn list(
             })?,
     };
     let stories = app
-        .backend
+        .store
         .stories(&StoryQuery {
             status,
             text: params.get("q").filter(|q| !q.is_empty()).cloned(),
@@ -409,7 +409,7 @@ pub async fn patch(
             &who,
             &story,
             base,
-            crate::newsroom::Change {
+            crate::services::newsroom::Change {
                 doc,
                 status,
                 timing,
@@ -475,7 +475,7 @@ pub async fn contributors(
     TokenPrincipal(_): TokenPrincipal,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(
-        json!({ "contributors": app.backend.contributors().await? }),
+        json!({ "contributors": app.store.contributors().await? }),
     ))
 }
 

@@ -319,12 +319,12 @@ pub async fn build(
     } else {
         ctx.viewer.account.as_ref().map(|a| a.id)
     };
-    let edit_window = app.cfg.comments.edit_minutes * 60;
+    let edit_minutes = app.cfg.comments.edit_minutes;
     let comments = thread_comments(
         comments,
         me,
         now,
-        edit_window,
+        edit_minutes,
         &chrome.tr("comment_deleted_account"),
     );
 
@@ -392,7 +392,7 @@ fn thread_comments(
     all: Vec<Comment>,
     me: Option<i64>,
     now: i64,
-    edit_window: i64,
+    edit_minutes: i64,
     deleted_name: &str,
 ) -> Vec<CommentView> {
     let ids: Vec<i64> = all.iter().map(|c| c.id).collect();
@@ -412,7 +412,8 @@ fn thread_comments(
             created_at: c.created_at,
             edited: c.edited_at.is_some(),
             mine,
-            editable: mine && now - c.created_at < edit_window,
+            editable: mine
+                && crate::domain::comment::within_edit_window(c.created_at, now, edit_minutes),
             replies: Vec::new(),
         };
         match c.parent_id {

@@ -114,7 +114,7 @@ pub async fn viewer(app: &AppState, headers: &HeaderMap) -> Result<Viewer, AppEr
             None => Viewer::anonymous(),
         });
     }
-    let Some(account) = app.readers.session_account(&hash, now).await? else {
+    let Some(account) = app.store.session_account(&hash, now).await? else {
         app.reader_cache.put_session(&hash, None, now);
         return Ok(Viewer::anonymous());
     };
@@ -133,7 +133,7 @@ pub async fn viewer_of(
     account: Account,
     session_hash: Option<String>,
 ) -> Result<Viewer, AppError> {
-    let memberships = app.readers.memberships(account.id).await?;
+    let memberships = app.store.memberships(account.id).await?;
     Ok(viewer_from(app, account, session_hash, memberships))
 }
 
@@ -163,23 +163,18 @@ fn viewer_from(
     }
 }
 
-/// Start a session for `reader_id`: a fresh random id every time (so a
-/// session id planted before login is worthless), stored hashed.
+/// Start a session for `reader_id` (a fresh random id every time, stored
+/// hashed: `services::accounts::start_session`) and the cookie that holds it.
 pub async fn start_session(
     app: &AppState,
     reader_id: i64,
     headers: &HeaderMap,
 ) -> Result<HeaderValue, AppError> {
-    let token = new_token();
-    let now = app.clock.now();
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let max_age = app.cfg.session_days * 86_400;
-    app.readers
-        .create_session(&token_hash(&token), reader_id, now, now + max_age, ua)
-        .await?;
+    let (token, max_age) = crate::services::accounts::start_session(app, reader_id, ua).await?;
     Ok(set_cookie(app, SESSION_COOKIE, &token, max_age))
 }
 
@@ -187,11 +182,7 @@ pub async fn start_session(
 /// one we issued and still know.
 pub async fn known_device(app: &AppState, headers: &HeaderMap) -> Option<i64> {
     let token = read_cookie(app, headers, DEVICE_COOKIE).filter(|t| token_shaped(t))?;
-    app.backend
-        .known_device(&token_hash(&token), app.clock.now())
-        .await
-        .ok()
-        .flatten()
+    crate::services::accounts::known_device(app, &token).await
 }
 
 /// Remember this browser for `reader_id` after a sign-in, so that when
@@ -206,10 +197,7 @@ pub async fn remember_device(
     if known_device(app, headers).await == Some(reader_id) {
         return Ok(None);
     }
-    let token = new_token();
-    app.backend
-        .add_known_device(&token_hash(&token), reader_id, app.clock.now())
-        .await?;
+    let token = crate::services::accounts::remember_device(app, reader_id).await?;
     Ok(Some(set_cookie(
         app,
         DEVICE_COOKIE,
@@ -312,79 +300,6 @@ pub fn client_ip(
     }
     peer.map(|p| p.ip().to_string())
         .unwrap_or_else(|| "local".into())
-}
-
-/// One rate limit: at most `max` attempts per key in `window` seconds,
-/// counted in the database so every node shares it.
-pub struct RateLimit {
-    name: &'static str,
-    max: i64,
-    window: i64,
-}
-
-impl RateLimit {
-    pub const fn new(name: &'static str, max: i64, window: i64) -> RateLimit {
-        RateLimit { name, max, window }
-    }
-
-    /// Record an attempt for `key`; false when over the limit. A store
-    /// error refuses too: better a retry than an unlimited guesser.
-    pub async fn allow(&self, app: &AppState, key: &str) -> bool {
-        let k = format!("{}:{key}", self.name);
-        app.store
-            .rate_hit(&[k], self.max, self.window, app.clock.now())
-            .await
-            .unwrap_or(false)
-    }
-
-    pub async fn reset(&self, app: &AppState, key: &str) {
-        let _ = app.store.rate_reset(&format!("{}:{key}", self.name)).await;
-    }
-}
-
-/// The rate limits readers meet. Chosen so a person never notices them and
-/// a script guessing passwords or spamming gets nowhere.
-pub struct Limits {
-    /// 10 attempts per address per 15 minutes.
-    pub login_email: RateLimit,
-    /// 30 attempts per IP per 15 minutes.
-    pub login_ip: RateLimit,
-    /// 10 attempts per account per 15 minutes from browsers that signed
-    /// in to it before, once the address is locked.
-    pub login_device: RateLimit,
-    /// 5 sign-ups per IP per hour.
-    pub signup_ip: RateLimit,
-    /// 3 reset or verification e-mails per address per hour, 10 per IP.
-    pub mail_email: RateLimit,
-    pub mail_ip: RateLimit,
-    /// 10 redeem attempts per account per 15 minutes.
-    pub redeem: RateLimit,
-    /// 5 comments per reader per 10 minutes (a setting).
-    pub comments: RateLimit,
-}
-
-impl Limits {
-    pub fn from_config(cfg: &crate::config::Config) -> Limits {
-        Limits {
-            comments: RateLimit::new("comment", cfg.comments.per_ten_minutes.max(1) as i64, 600),
-            ..Limits::default()
-        }
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            login_email: RateLimit::new("login-email", 10, 900),
-            login_ip: RateLimit::new("login-ip", 30, 900),
-            login_device: RateLimit::new("login-device", 10, 900),
-            signup_ip: RateLimit::new("signup-ip", 5, 3600),
-            mail_email: RateLimit::new("mail-email", 3, 3600),
-            mail_ip: RateLimit::new("mail-ip", 10, 3600),
-            redeem: RateLimit::new("redeem", 10, 900),
-            comments: RateLimit::new("comment", 5, 600),
-        }
-    }
 }
 
 /// Everything a page handler needs to know about the request's reader.

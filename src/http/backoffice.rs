@@ -20,7 +20,7 @@ use crate::domain::account::{new_token, token_hash};
 use crate::domain::newsroom::{Action, Staff, StaffRole, StoryFacts, StoryStatus};
 use crate::domain::story::FieldError;
 use crate::error::AppError;
-use crate::newsroom::{Change, Desk, Principal, facts};
+use crate::services::newsroom::{Change, Desk, Principal, facts};
 use crate::store::StoreError;
 use crate::store::newsroom::{AuditFilter, Story, StoryQuery};
 
@@ -55,7 +55,7 @@ impl axum::extract::FromRequestParts<AppState> for StaffCtx {
             return Err(AppError::Unauthorized.into_response());
         };
         let Some((role, sections)) = app
-            .backend
+            .store
             .staff_role(acct.id)
             .await
             .map_err(|e| AppError::from(e).into_response())?
@@ -87,7 +87,7 @@ impl axum::extract::FromRequestParts<AppState> for StaffCtx {
 
 fn desk(app: &AppState) -> Desk<'_> {
     Desk {
-        store: &*app.backend,
+        store: &*app.store,
         now: app.clock.now(),
     }
 }
@@ -147,7 +147,7 @@ pub async fn dashboard(
     let editor = s.staff.may(Action::Publish, None);
     let sections = s.staff.sections.clone();
     let mine = app
-        .backend
+        .store
         .stories(&StoryQuery {
             created_by: Some(s.staff.reader_id),
             limit: 20,
@@ -155,7 +155,7 @@ pub async fn dashboard(
         })
         .await?;
     let queue = if editor {
-        app.backend
+        app.store
             .stories(&StoryQuery {
                 status: Some(StoryStatus::Submitted),
                 sections: sections.clone(),
@@ -167,7 +167,7 @@ pub async fn dashboard(
         Vec::new()
     };
     let scheduled = app
-        .backend
+        .store
         .stories(&StoryQuery {
             status: Some(StoryStatus::Scheduled),
             sections: sections.clone(),
@@ -181,7 +181,7 @@ pub async fn dashboard(
         .filter(|q| !q.is_empty());
     let status = params.get("status").and_then(|v| StoryStatus::parse(v));
     let found = if q.is_some() || status.is_some() {
-        app.backend
+        app.store
             .stories(&StoryQuery {
                 text: q.clone(),
                 status,
@@ -195,7 +195,7 @@ pub async fn dashboard(
     // Published stories the newsroom has not opened yet (imported, demo).
     let published: Vec<_> = match &q {
         Some(text) => app
-            .backend
+            .store
             .search_refs(text, 20, app.clock.now())
             .await?
             .into_iter()
@@ -295,11 +295,11 @@ async fn editor_page(
     let who = s.principal();
     let (others, revisions, previews) = match story {
         Some(st) => (
-            app.backend
+            app.store
                 .touch_presence(st.id, s.staff.reader_id, &s.staff.name, app.clock.now())
                 .await?,
-            app.backend.revisions(st.id).await?.len(),
-            app.backend.preview_links(st.id, app.clock.now()).await?,
+            app.store.revisions(st.id).await?.len(),
+            app.store.preview_links(st.id, app.clock.now()).await?,
         ),
         None => (Vec::new(), 0, 0),
     };
@@ -607,7 +607,7 @@ pub async fn presence(
     check_csrf(&app, &headers, &f.csrf)?;
     let story = load(&app, id).await?;
     let others = app
-        .backend
+        .store
         .touch_presence(id, s.staff.reader_id, &s.staff.name, app.clock.now())
         .await?;
     Ok(autosave_answer(
@@ -626,7 +626,7 @@ pub async fn search_articles(
     let found = if q.chars().count() < 2 {
         Vec::new()
     } else {
-        app.backend.search_refs(q, 10, app.clock.now()).await?
+        app.store.search_refs(q, 10, app.clock.now()).await?
     };
     Ok(autosave_answer(
         StatusCode::OK,
@@ -642,13 +642,13 @@ pub async fn revisions(
     Query(params): Query<HashMap<String, i64>>,
 ) -> Result<Response, AppError> {
     let story = load(&app, id).await?;
-    let list = app.backend.revisions(id).await?;
+    let list = app.store.revisions(id).await?;
     let newest = list.first().map(|r| r.revision).unwrap_or(1);
     let b = params.get("b").copied().unwrap_or(newest);
     let a = params.get("a").copied().unwrap_or((b - 1).max(1));
     let (old, new) = (
-        app.backend.revision(id, a).await?,
-        app.backend.revision(id, b).await?,
+        app.store.revision(id, a).await?,
+        app.store.revision(id, b).await?,
     );
     let lines = match (&old, &new) {
         (Some((_, o)), Some((_, n))) => diff(o, n),
@@ -741,8 +741,8 @@ pub async fn preview_link(
     let now = app.clock.now();
     let actor = s.principal().actor();
     if f.action == "revoke" {
-        let n = app.backend.revoke_preview_links(id, now).await?;
-        app.backend
+        let n = app.store.revoke_preview_links(id, now).await?;
+        app.store
             .audit(
                 &actor,
                 "preview.revoke",
@@ -756,7 +756,7 @@ pub async fn preview_link(
         )));
     }
     let token = new_token();
-    app.backend
+    app.store
         .create_preview_link(
             &token_hash(&token),
             id,
@@ -765,7 +765,7 @@ pub async fn preview_link(
             now + PREVIEW_DAYS * 86_400,
         )
         .await?;
-    app.backend
+    app.store
         .audit(
             &actor,
             "preview.create",
@@ -791,7 +791,7 @@ pub async fn preview(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let story = app
-        .backend
+        .store
         .preview_story(&token_hash(&token), app.clock.now())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -883,7 +883,7 @@ pub async fn audit(
             .filter(|v| !v.is_empty())
     };
     let entries = app
-        .backend
+        .store
         .audit_log(&AuditFilter {
             actor: get("actor"),
             action: get("action"),
@@ -928,7 +928,7 @@ async fn staff_view(
         return Err(AppError::Forbidden);
     }
     let members: Vec<_> = app
-        .backend
+        .store
         .staff_members()
         .await?
         .into_iter()
@@ -973,18 +973,6 @@ pub async fn set_staff(
     if !s.staff.may(Action::ManageStaff, None) {
         return Err(AppError::Forbidden);
     }
-    let Ok(email) = crate::domain::account::normalize_email(&f.email) else {
-        let errors = vec![FieldError::new("email", "not an e-mail address")];
-        return staff_view(
-            &app,
-            &s,
-            &uri,
-            errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
     let role = match f.role.as_str() {
         "none" => None,
         r => match StaffRole::parse(r) {
@@ -1009,22 +997,17 @@ pub async fn set_staff(
         .map(|x| x.trim().to_string())
         .filter(|x| !x.is_empty())
         .collect();
-    let now = app.clock.now();
-    let (id, invited) = match app.readers.reader_by_email(&email).await? {
-        Some(a) => (a.id, false),
-        None if role.is_some() => {
-            let name = crate::domain::account::check_display_name(&f.name).unwrap_or_default();
-            // A password nobody knows; the invitation sets a real one.
-            let hash = crate::domain::account::hash_password(&new_token());
-            let id = app
-                .readers
-                .create_reader(&email, &hash, &name, None, now)
-                .await?;
-            (id, true)
+    use crate::services::staff::{RoleChange, set_role};
+    let actor = s.principal().actor();
+    match set_role(&app, &actor, &f.email, role, &sections, Some(&f.name)).await {
+        Ok(RoleChange::Saved { .. }) => Ok(see_other("/admin/staff?done=saved")),
+        Ok(RoleChange::Created { reader_id }) => {
+            let email = crate::domain::account::normalize_email(&f.email).unwrap_or_default();
+            crate::services::accounts::invite(&app, reader_id, &email, s.ctx.locale).await?;
+            Ok(see_other("/admin/staff?done=invited"))
         }
-        None => {
-            let errors = vec![FieldError::new("email", "no account with this address")];
-            return staff_view(
+        Err(AppError::Invalid(errors)) => {
+            staff_view(
                 &app,
                 &s,
                 &uri,
@@ -1032,29 +1015,10 @@ pub async fn set_staff(
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await;
+            .await
         }
-    };
-    app.backend
-        .set_staff_role(
-            id,
-            role.map(|r| (r, sections.as_slice())),
-            &s.principal().actor(),
-            now,
-        )
-        .await?;
-    if role.is_none() {
-        // Losing the role ends every session at once.
-        app.readers.delete_reader_sessions(id, None).await?;
+        Err(e) => Err(e),
     }
-    if invited {
-        super::accounts::send_invite(&app, id, &email, s.ctx.locale).await?;
-    }
-    Ok(see_other(if invited {
-        "/admin/staff?done=invited"
-    } else {
-        "/admin/staff?done=saved"
-    }))
 }
 
 /// Store an upload (on a blocking thread) and add it to the library.
@@ -1078,7 +1042,7 @@ pub async fn upload_image(
         .map_err(|e| AppError::Store(StoreError::Corrupt(format!("image worker: {e}"))))?
         .map_err(refused)?;
     Ok(app
-        .backend
+        .store
         .add_media(&stored, alt.trim(), actor, app.clock.now())
         .await?)
 }
@@ -1126,7 +1090,7 @@ async fn media_view(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let items: Vec<_> = app
-        .backend
+        .store
         .media_list(q, 60)
         .await?
         .iter()
@@ -1277,7 +1241,7 @@ async fn taxonomy_view(
         status,
         crate::view! {
             site => &chrome, t => &*chrome.t, me => &s.staff, errors,
-            sections => app.store.sections().await?, contributors => app.backend.contributors().await?,
+            sections => app.store.sections().await?, contributors => app.store.contributors().await?,
         },
     )
 }

@@ -537,7 +537,7 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
             let now = app.clock.now();
             let commented = match app.reader_cache.commented(acct.id, slug, now) {
                 Some(known) => Ok(known),
-                None => app.readers.has_commented(acct.id, slug).await.inspect(|c| {
+                None => app.store.has_commented(acct.id, slug).await.inspect(|c| {
                     app.reader_cache.put_commented(acct.id, slug, *c, now);
                 }),
             };

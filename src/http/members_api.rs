@@ -9,12 +9,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
-use super::accounts::check_login;
 use super::auth::{self, Ctx, SESSION_COOKIE, Viewer, client_ip};
 use crate::domain::Access;
 use crate::domain::access::{decide, decide_page};
 use crate::domain::time::rfc3339_utc;
 use crate::error::{ApiError, AppError};
+use crate::services::accounts::check_login;
 
 #[derive(Deserialize)]
 pub struct Credentials {
@@ -29,7 +29,7 @@ pub fn me_json(app: &AppState, v: &Viewer) -> serde_json::Value {
     let now = app.clock.now();
     let page = decide_page(v.reader);
     let members = decide(v.reader, Access::Members);
-    let summary = crate::membership::describe(app, v, now);
+    let summary = super::view::membership_summary(app, v, now);
     json!({
         "signed_in": v.account.is_some(),
         "email": v.account.as_ref().map(|a| a.email.clone()),
@@ -80,11 +80,11 @@ pub async fn sign_in(
             .into_response());
     }
     if let Some(old) = &ctx.viewer.session_hash {
-        app.readers.delete_session(old).await?;
+        app.store.delete_session(old).await?;
     }
     let cookie = auth::start_session(&app, id, &headers).await?;
     let account = app
-        .readers
+        .store
         .reader(id)
         .await?
         .ok_or(ApiError(AppError::Unauthorized))?;
@@ -96,7 +96,7 @@ pub async fn sign_in(
 
 pub async fn sign_out(State(app): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     if let Some(h) = &ctx.viewer.session_hash {
-        app.readers.delete_session(h).await?;
+        app.store.delete_session(h).await?;
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()

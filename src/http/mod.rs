@@ -18,9 +18,7 @@ pub mod story_form;
 pub mod two_factor;
 pub mod view;
 
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use axum::Router;
 use axum::extract::Request;
@@ -30,51 +28,25 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::config::Config;
-use crate::domain::time::SiteZone;
-use crate::render::Views;
-use crate::store::Store;
-use crate::store::readers::ReaderStore;
 
-/// A clock the tests can pin; production reads the system time.
-#[derive(Default)]
-pub struct Clock {
-    fixed: AtomicI64,
-}
+pub use crate::core::Clock;
 
-impl Clock {
-    pub fn now(&self) -> i64 {
-        match self.fixed.load(Ordering::Relaxed) {
-            0 => crate::domain::time::now(),
-            t => t,
-        }
-    }
-
-    pub fn set(&self, t: i64) {
-        self.fixed.store(t, Ordering::Relaxed);
-    }
-}
-
+/// The web layer's state: the core, plus what only the web needs.
 pub struct App {
-    pub cfg: Config,
-    pub zone: SiteZone,
-    pub store: Arc<dyn Store>,
-    pub readers: Arc<dyn ReaderStore>,
-    /// The whole store, for the newsroom (which needs content and staff).
-    pub backend: Arc<dyn crate::store::Backend>,
-    pub views: Views,
-    pub data_dir: PathBuf,
-    pub clock: Clock,
-    pub mailer: crate::mail::Mailer,
-    pub limits: auth::Limits,
+    pub core: crate::core::Core,
     pub cache: cache::PageCache,
     /// Who session cookies belong to, remembered briefly.
     pub reader_cache: reader_cache::ReaderCache,
-    /// Megapixels decoded at once by uploads on this node.
-    pub decode_budget: crate::media::DecodeBudget,
-    /// Wakes this node's mail sender when a request queued mail.
-    pub mail_wake: tokio::sync::Notify,
     /// The Content-Security-Policy, built once from the settings.
     pub csp: HeaderValue,
+}
+
+impl std::ops::Deref for App {
+    type Target = crate::core::Core;
+
+    fn deref(&self) -> &crate::core::Core {
+        &self.core
+    }
 }
 
 /// Only our own scripts run; ad networks configured by the admin may add

@@ -17,10 +17,9 @@ use super::accounts::render as render_page;
 use super::auth::{Ctx, check_csrf};
 use super::backoffice::{StaffCtx, render};
 use super::view::Chrome;
-use crate::domain::membership::Source;
 use crate::domain::newsroom::Action;
 use crate::error::AppError;
-use crate::payments::{self, PaymentError, Received};
+use crate::services::payments::{self, PaymentError, Received};
 use crate::store::payments::Payment;
 
 #[derive(Deserialize)]
@@ -79,7 +78,7 @@ fn view(app: &AppState, p: &Payment) -> serde_json::Value {
 /// A reader's payments, for the account page.
 pub async fn of_reader(app: &AppState, reader_id: i64) -> Result<Vec<serde_json::Value>, AppError> {
     Ok(app
-        .backend
+        .store
         .payments_of(reader_id)
         .await?
         .iter()
@@ -106,7 +105,7 @@ pub async fn return_page(
         return Ok(Redirect::to(&format!("/login?next=/plus/return{order}")).into_response());
     };
     let p = match order {
-        Some(o) => app.backend.payment_by_order(o).await?,
+        Some(o) => app.store.payment_by_order(o).await?,
         None => None,
     };
     let Some(p) = p.filter(|p| p.reader_id == acct.id) else {
@@ -249,10 +248,10 @@ pub async fn admin_list(
         return Err(AppError::Forbidden);
     }
     let mut list = Vec::new();
-    for p in app.backend.recent_payments(100).await? {
-        let reader = app.readers.reader(p.reader_id).await?;
+    for p in app.store.recent_payments(100).await? {
+        let reader = app.store.reader(p.reader_id).await?;
         let events: Vec<_> = app
-            .backend
+            .store
             .payment_events_of(&p.order_id)
             .await?
             .into_iter()
@@ -298,7 +297,7 @@ pub async fn admin_refund(
     admin_form(&app, &s, &headers, &f.csrf)?;
     payments::refund(&app, id).await?;
     let now = app.clock.now();
-    app.backend
+    app.store
         .audit(
             &s.principal().actor(),
             "payment.refund",
@@ -326,32 +325,14 @@ pub async fn admin_grant(
     Form(f): Form<GrantForm>,
 ) -> Result<Response, AppError> {
     admin_form(&app, &s, &headers, &f.csrf)?;
-    if app.cfg.plan(&f.plan).is_none() || !(1..=3660).contains(&f.days) {
-        return Err(AppError::BadRequest("plan or days".into()));
+    use crate::services::memberships::{MembershipError, grant};
+    match grant(&app, &s.principal().actor(), &f.email, &f.plan, f.days).await {
+        Ok(_) => {}
+        Err(MembershipError::NoReader(_)) => {
+            return Ok(Redirect::to("/admin/payments?notice=no_reader").into_response());
+        }
+        Err(MembershipError::Grant(e)) => return Err(AppError::BadRequest(e.to_string())),
+        Err(MembershipError::Store(e)) => return Err(e.into()),
     }
-    let Some(reader) = app.readers.reader_by_email(f.email.trim()).await? else {
-        return Ok(Redirect::to("/admin/payments?notice=no_reader").into_response());
-    };
-    let now = app.clock.now();
-    let actor = s.principal().actor();
-    crate::membership::start(
-        &*app.readers,
-        reader.id,
-        &f.plan,
-        Source::Grant,
-        f.days,
-        &actor.label,
-        now,
-    )
-    .await?;
-    app.backend
-        .audit(
-            &actor,
-            "membership.grant",
-            &format!("reader:{}", reader.email),
-            &format!("{} {} days", f.plan, f.days),
-            now,
-        )
-        .await?;
     Ok(Redirect::to("/admin/payments?notice=granted").into_response())
 }

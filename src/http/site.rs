@@ -343,7 +343,7 @@ pub async fn plans(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Re
 
 /// The payment methods the plans page offers, by name.
 pub fn pay_methods(app: &AppState) -> Vec<&'static str> {
-    crate::payments::methods(app)
+    crate::services::payments::methods(app)
         .into_iter()
         .map(|m| m.as_str())
         .collect()

@@ -8,7 +8,7 @@ use crate::domain::body_text;
 use crate::domain::story::{CreditRef, FieldError, SectionRef, StoryDoc};
 use crate::domain::time::SiteZone;
 use crate::domain::{Access, Image, Role};
-use crate::newsroom::Timing;
+use crate::services::newsroom::Timing;
 use crate::store::newsroom::Story;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

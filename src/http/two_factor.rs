@@ -19,15 +19,10 @@ pub const CHALLENGE_COOKIE: &str = "warta_2fa";
 /// Minutes to enter the code after the password.
 const CHALLENGE_SECS: i64 = 300;
 
-/// Whether this account must give a code to sign in.
-pub async fn required(app: &AppState, reader_id: i64) -> Result<bool, AppError> {
-    Ok(app.backend.staff_totp(reader_id).await?.0.is_some())
-}
-
 /// The password was right: hold the sign-in until the code comes.
 pub async fn challenge(app: &AppState, reader_id: i64, next: &str) -> Result<Response, AppError> {
     let token = new_token();
-    app.backend
+    app.store
         .create_login_challenge(
             &token_hash(&token),
             reader_id,
@@ -43,91 +38,7 @@ pub async fn challenge(app: &AppState, reader_id: i64, next: &str) -> Result<Res
     Ok(res)
 }
 
-/// Wrong codes in `TOTP_LOCK_SECS` that lock two-step sign-in for the
-/// account: a guesser who has the password gets five tries in 15 minutes.
-const TOTP_FAILURES: i64 = 5;
-const TOTP_LOCK_SECS: i64 = 900;
-
-/// Check a code for `reader_id` now: right, and not used before. After
-/// `TOTP_FAILURES` wrong ones the account's codes are refused for
-/// `TOTP_LOCK_SECS` (a right one too), and its owner is told by e-mail
-/// and the audit log: someone has their password.
-pub async fn check_code(app: &AppState, reader_id: i64, code: &str) -> Result<bool, AppError> {
-    let now = app.clock.now();
-    let failures = format!("totp-fail:{reader_id}");
-    if app
-        .backend
-        .rate_count(&failures, TOTP_LOCK_SECS, now)
-        .await?
-        >= TOTP_FAILURES
-        || !app
-            .limits
-            .login_email
-            .allow(app, &format!("2fa:{reader_id}"))
-            .await
-    {
-        return Err(AppError::TooManyRequests);
-    }
-    let Some(secret) = app.backend.staff_totp(reader_id).await?.0 else {
-        return Ok(false);
-    };
-    if let Some(step) = totp::matching_step(&secret, code, now)
-        && app.backend.use_totp_step(reader_id, step).await?
-    {
-        return Ok(true);
-    }
-    app.store
-        .rate_hit(
-            std::slice::from_ref(&failures),
-            i64::MAX,
-            TOTP_LOCK_SECS,
-            now,
-        )
-        .await?;
-    if app
-        .backend
-        .rate_count(&failures, TOTP_LOCK_SECS, now)
-        .await?
-        == TOTP_FAILURES
-    {
-        lockout_alert(app, reader_id, now).await;
-    }
-    Ok(false)
-}
-
-/// Two-step sign-in just locked: the owner hears of it, and so does the log.
-async fn lockout_alert(app: &AppState, reader_id: i64, now: i64) {
-    let Ok(Some(acct)) = app.readers.reader(reader_id).await else {
-        return;
-    };
-    let actor = crate::store::newsroom::Actor {
-        reader_id: None,
-        label: "security".into(),
-    };
-    if let Err(e) = app
-        .backend
-        .audit(
-            &actor,
-            "security.totp_locked",
-            &format!("reader:{}", acct.email),
-            &format!("{TOTP_FAILURES} wrong two-step codes; locked for 15 minutes"),
-            now,
-        )
-        .await
-    {
-        tracing::error!(error = %e, "audit entry not written");
-    }
-    tracing::warn!(reader_id, "two-step sign-in locked after wrong codes");
-    super::accounts::send_mail(
-        app,
-        &acct.email,
-        &app.cfg.locale,
-        "totp_locked",
-        "/admin/security",
-        &[],
-    )
-    .await;
-}
+pub use crate::services::two_factor::{check_code, required};
 
 async fn page(
     app: &AppState,
@@ -173,15 +84,15 @@ pub async fn code_submit(
         return Ok(Redirect::to("/login").into_response());
     };
     let hash = token_hash(&token);
-    let Some((reader_id, next)) = app.backend.login_challenge(&hash, app.clock.now()).await? else {
+    let Some((reader_id, next)) = app.store.login_challenge(&hash, app.clock.now()).await? else {
         return Ok(Redirect::to("/login").into_response());
     };
     if !check_code(&app, reader_id, &f.code).await? {
         return page(&app, &ctx, &uri, StatusCode::UNAUTHORIZED, true).await;
     }
-    app.backend.delete_login_challenge(&hash).await?;
+    app.store.delete_login_challenge(&hash).await?;
     if let Some(old) = &ctx.viewer.session_hash {
-        app.readers.delete_session(old).await?;
+        app.store.delete_session(old).await?;
     }
     let session = auth::start_session(&app, reader_id, &headers).await?;
     // Stored from a checked `next`; checked again on the way out all the same.
@@ -207,7 +118,7 @@ async fn security_view(
     status: StatusCode,
     error: Option<&str>,
 ) -> Result<Response, AppError> {
-    let (secret, pending) = app.backend.staff_totp(s.staff.reader_id).await?;
+    let (secret, pending) = app.store.staff_totp(s.staff.reader_id).await?;
     let c = Chrome::build(app, &s.ctx, uri).await?;
     let url = pending
         .as_deref()
@@ -251,10 +162,10 @@ pub async fn security_submit(
     check_csrf(&app, &headers, &f.csrf)?;
     let id = s.staff.reader_id;
     let actor = s.principal().actor();
-    let (secret, pending) = app.backend.staff_totp(id).await?;
+    let (secret, pending) = app.store.staff_totp(id).await?;
     match f.action.as_str() {
         "start" if secret.is_none() => {
-            app.backend
+            app.store
                 .set_totp_pending(id, Some(&totp::new_secret()))
                 .await?;
         }
@@ -265,10 +176,10 @@ pub async fn security_submit(
             let ok = totp::matching_step(&p, &f.code, app.clock.now());
             match ok {
                 Some(step) => {
-                    app.backend
+                    app.store
                         .set_totp(id, Some(&p), &actor, app.clock.now())
                         .await?;
-                    app.backend.use_totp_step(id, step).await?;
+                    app.store.use_totp_step(id, step).await?;
                 }
                 None => {
                     return security_view(
@@ -293,7 +204,7 @@ pub async fn security_submit(
                 )
                 .await;
             }
-            app.backend
+            app.store
                 .set_totp(id, None, &actor, app.clock.now())
                 .await?;
         }

@@ -135,9 +135,7 @@ impl Chrome {
     }
 }
 
-pub fn article_path(section_slug: &str, slug: &str) -> String {
-    format!("/{section_slug}/{slug}")
-}
+pub use crate::domain::article::article_path;
 
 pub fn role_key(role: Role) -> &'static str {
     match role {
@@ -248,5 +246,38 @@ pub fn page_url(base: &str, n: usize) -> String {
         base.to_string()
     } else {
         format!("{base}?page={n}")
+    }
+}
+
+/// The account page's summary of a reader's membership.
+#[derive(Serialize)]
+pub struct MembershipSummary {
+    pub state: crate::domain::access::ReaderState,
+    pub active: bool,
+    pub plan: Option<String>,
+    pub ends_at: Option<i64>,
+}
+
+pub fn membership_summary(app: &App, viewer: &super::auth::Viewer, now: i64) -> MembershipSummary {
+    let current = viewer
+        .memberships
+        .iter()
+        .filter(|m| m.in_period(now) || m.in_grace(now))
+        .max_by_key(|m| m.ends_at);
+    MembershipSummary {
+        state: viewer.state(),
+        active: viewer.state().has_membership(),
+        plan: current.map(|m| {
+            app.cfg
+                .plan(&m.plan_id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| m.plan_id.clone())
+        }),
+        ends_at: viewer
+            .memberships
+            .iter()
+            .filter(|m| m.in_period(now))
+            .map(|m| m.ends_at)
+            .max(),
     }
 }

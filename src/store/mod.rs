@@ -1,12 +1,14 @@
 //! One storage interface. SQLite is the embedded default; a PostgreSQL
 //! implementation will sit beside it and pass the same tests.
 
+pub mod events;
 pub mod mail;
 pub mod newsroom;
 pub mod payments;
 pub mod postgres;
 pub mod readers;
 mod sql;
+mod sql_events;
 mod sql_mail;
 mod sql_newsroom;
 mod sql_payments;
@@ -189,6 +191,7 @@ pub trait Backend:
     + payments::PaymentStore
     + mail::MailStore
     + mail::DeviceStore
+    + events::EventStore
 {
 }
 impl<
@@ -197,7 +200,8 @@ impl<
         + newsroom::NewsroomStore
         + payments::PaymentStore
         + mail::MailStore
-        + mail::DeviceStore,
+        + mail::DeviceStore
+        + events::EventStore,
 > Backend for T
 {
 }

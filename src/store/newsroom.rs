@@ -304,9 +304,16 @@ pub trait NewsroomStore: Send + Sync {
     async fn login_challenge(&self, hash: &str, now: i64) -> Result<Option<(i64, String)>>;
     async fn delete_login_challenge(&self, hash: &str) -> Result<()>;
 
-    /// Queue the article events this URL has not been sent yet (a URL seen
-    /// for the first time starts from now); how many were queued.
-    async fn queue_webhook_deliveries(&self, url: &str, now: i64) -> Result<u64>;
+    /// Queue the article events after `after` up to `through` that this
+    /// URL has not been sent yet (a URL seen for the first time starts after
+    /// `after`: it gets the events from then on); how many were queued.
+    async fn queue_webhook_deliveries(
+        &self,
+        url: &str,
+        after: i64,
+        through: i64,
+        now: i64,
+    ) -> Result<u64>;
     /// Take one due delivery, leased to this node until `now + lease`, so
     /// two nodes never send the same one at the same time.
     async fn claim_delivery(&self, now: i64, lease: i64) -> Result<Option<Delivery>>;

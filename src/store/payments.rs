@@ -4,7 +4,6 @@
 use async_trait::async_trait;
 
 use super::Result;
-use super::readers::NewMembership;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payment {
@@ -85,13 +84,9 @@ pub struct PaymentEvent {
 /// What applying an event does to the payment's memberships.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MembershipChange {
-    /// A new paid period, decided when the reader's benefits ran until
-    /// `after` (None: nothing running). Refused as `Moved` if another
-    /// period was added since, so two payments never overlap.
-    Grant {
-        membership: NewMembership,
-        after: Option<i64>,
-    },
+    /// A new paid period, placed by the one period writer after whatever
+    /// the reader has when it is written (so two payments never overlap).
+    Grant(crate::domain::membership::PeriodRequest),
     /// The latest period goes into grace, lasting until the given time.
     Grace { until: i64 },
     /// The latest period will not renew; it runs to its end.

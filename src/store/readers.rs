@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 
 use super::Result;
-use crate::domain::membership::{Membership, RedeemCode, RedeemError, Source, Status};
+use crate::domain::membership::{
+    Membership, PeriodRequest, RedeemCode, RedeemError, Source, Status,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -171,12 +173,12 @@ pub trait ReaderStore: Send + Sync {
     ) -> Result<Option<(i64, Option<String>)>>;
 
     async fn memberships(&self, reader_id: i64) -> Result<Vec<Membership>>;
-    async fn add_membership(
-        &self,
-        reader_id: i64,
-        m: &NewMembership,
-        now: i64,
-    ) -> Result<Membership>;
+    /// The one writer of membership periods (grants, codes and payments all
+    /// come here): with the reader's row locked, find where their benefits
+    /// end and add the period after it (`domain::membership::place_period`),
+    /// so periods written at the same instant queue, never overlap.
+    async fn add_period(&self, reader_id: i64, req: &PeriodRequest, now: i64)
+    -> Result<Membership>;
     async fn create_redeem_code(&self, code: &RedeemCode, created_by: &str, now: i64)
     -> Result<()>;
     /// Redeem `code` for `reader_id`, all or nothing.

@@ -717,6 +717,72 @@ macro_rules! sql_store {
         }
 
         /// The one place a membership row is written (grants, codes, payments).
+        /// A domain event, in the same transaction as the change it tells of.
+        async fn event_tx(
+            tx: &mut Transaction<'static, $Db>,
+            kind: &str,
+            subject: &str,
+            payload: &serde_json::Value,
+            now: i64,
+        ) -> Result<()> {
+            sqlx::query("INSERT INTO events (event, slug, payload, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(kind)
+                .bind(subject)
+                .bind(payload.to_string())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+
+        /// The period writer, inside the caller's transaction: the reader's
+        /// row is the lock (portable: an update to itself, which holds the
+        /// row on PostgreSQL and the database's write lock on SQLite); then
+        /// their periods are read and the new one placed after them.
+        async fn add_period_tx(
+            tx: &mut Transaction<'static, $Db>,
+            reader_id: i64,
+            req: &$crate::domain::membership::PeriodRequest,
+            now: i64,
+        ) -> Result<Membership> {
+            let locked = sqlx::query("UPDATE readers SET id = id WHERE id = $1")
+                .bind(reader_id)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+            if locked == 0 {
+                return Err(StoreError::Missing(format!("reader {reader_id}")));
+            }
+            let existing: Vec<Membership> = sqlx::query("SELECT * FROM memberships WHERE reader_id = $1")
+                .bind(reader_id)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(membership_of)
+                .collect::<Result<_>>()?;
+            let (starts_at, ends_at) = membership::place_period(&existing, now, req);
+            let payload = serde_json::json!({
+                "plan": req.plan_id, "source": req.source.as_str(), "starts_at": starts_at,
+                "ends_at": ends_at, "reference": req.reference,
+            });
+            event_tx(tx, "membership.started", &format!("reader:{reader_id}"), &payload, now).await?;
+            let row = insert_membership(
+                &mut **tx,
+                reader_id,
+                &NewMembership {
+                    plan_id: req.plan_id.clone(),
+                    source: req.source,
+                    status: Status::Active,
+                    starts_at,
+                    ends_at,
+                    reference: req.reference.clone(),
+                },
+                now,
+            )
+            .await?;
+            membership_of(&row)
+        }
+
         async fn insert_membership<'e, E: sqlx::Executor<'e, Database = $Db>>(
             ex: E,
             reader_id: i64,
@@ -1031,14 +1097,16 @@ macro_rules! sql_store {
                 rows.iter().map(membership_of).collect()
             }
 
-            async fn add_membership(
+            async fn add_period(
                 &self,
                 reader_id: i64,
-                m: &NewMembership,
+                req: &$crate::domain::membership::PeriodRequest,
                 now: i64,
             ) -> Result<Membership> {
-                let row = insert_membership(&self.pool, reader_id, m, now).await?;
-                membership_of(&row)
+                let mut tx = self.pool.begin().await?;
+                let m = add_period_tx(&mut tx, reader_id, req, now).await?;
+                tx.commit().await?;
+                Ok(m)
             }
 
             async fn create_redeem_code(&self, c: &RedeemCode, created_by: &str, now: i64) -> Result<()> {
@@ -1065,9 +1133,15 @@ macro_rules! sql_store {
                 reader_id: i64,
                 now: i64,
             ) -> Result<std::result::Result<Membership, RedeemError>> {
-                // BEGIN IMMEDIATE semantics: the write lock is taken by the first
-                // UPDATE below, and the use count is checked again inside it.
+                // The reader's row first: it is the lock every period writer
+                // takes (on SQLite it takes the write lock before any read,
+                // so two writers never deadlock upgrading), and the use count
+                // is checked again inside it.
                 let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE readers SET id = id WHERE id = $1")
+                    .bind(reader_id)
+                    .execute(&mut *tx)
+                    .await?;
                 let Some(row) = sqlx::query("SELECT * FROM redeem_codes WHERE code = $1")
                     .bind(code)
                     .fetch_optional(&mut *tx)
@@ -1108,34 +1182,20 @@ macro_rules! sql_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                let existing: Vec<Membership> =
-                    sqlx::query("SELECT * FROM memberships WHERE reader_id = $1")
-                        .bind(reader_id)
-                        .fetch_all(&mut *tx)
-                        .await?
-                        .iter()
-                        .map(membership_of)
-                        .collect::<Result<_>>()?;
-                let (start, end) = membership::next_period(&existing, now, rc.days);
-                let row = sqlx::query(
-                    "INSERT INTO memberships (reader_id, plan_id, source, status, starts_at, ends_at, reference, created_at) \
-                     VALUES ($1, $2, 'redeem', 'active', $3, $4, $5, $6) RETURNING *",
-                )
-                .bind(reader_id)
-                .bind(&rc.plan_id)
-                .bind(start)
-                .bind(end)
-                .bind(format!("code:{code}"))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let m = membership_of(&row)?;
+                let req = membership::PeriodRequest::new(
+                    &rc.plan_id,
+                    Source::Redeem,
+                    rc.days,
+                    &format!("code:{code}"),
+                );
+                let m = add_period_tx(&mut tx, reader_id, &req, now).await?;
                 tx.commit().await?;
                 Ok(Ok(m))
             }
 
             async fn add_comment(&self, c: &NewReaderComment) -> Result<i64> {
-                let id = sqlx::query_scalar(
+                let mut tx = self.pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO comments (article_id, parent_id, reader_id, author, body, status, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
@@ -1146,8 +1206,14 @@ macro_rules! sql_store {
                 .bind(&c.body)
                 .bind(c.status.as_str())
                 .bind(c.created_at)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await?;
+                let payload = serde_json::json!({
+                    "comment_id": id, "article_id": c.article_id, "parent_id": c.parent_id,
+                    "status": c.status.as_str(),
+                });
+                event_tx(&mut tx, "comment.posted", &format!("comment:{id}"), &payload, c.created_at).await?;
+                tx.commit().await?;
                 Ok(id)
             }
 

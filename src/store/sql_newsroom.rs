@@ -175,7 +175,7 @@ macro_rules! sql_newsroom {
                 }
             };
             if let Some(event) = event {
-                sqlx::query("INSERT INTO article_events (event, slug, created_at) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO events (event, slug, created_at) VALUES ($1, $2, $3)")
                     .bind(event)
                     .bind(slug)
                     .bind(now)
@@ -949,16 +949,20 @@ macro_rules! sql_newsroom {
                 Ok(())
             }
 
-            async fn queue_webhook_deliveries(&self, url: &str, now: i64) -> Result<u64> {
+            async fn queue_webhook_deliveries(
+                &self,
+                url: &str,
+                after: i64,
+                through: i64,
+                now: i64,
+            ) -> Result<u64> {
                 let mut tx = self.pool.begin().await?;
-                let newest: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM article_events")
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let newest = through;
                 sqlx::query(
                     "INSERT INTO webhook_marks (url, last_event_id) VALUES ($1, $2) ON CONFLICT (url) DO NOTHING",
                 )
                 .bind(url)
-                .bind(newest)
+                .bind(after)
                 .execute(&mut *tx)
                 .await?;
                 let mark: i64 = sqlx::query_scalar("SELECT last_event_id FROM webhook_marks WHERE url = $1")
@@ -967,7 +971,7 @@ macro_rules! sql_newsroom {
                     .await?;
                 let n = sqlx::query(
                     "INSERT INTO webhook_deliveries (event_id, url, next_at) \
-                     SELECT id, $1, $2 FROM article_events WHERE id > $3 AND id <= $4 \
+                     SELECT id, $1, $2 FROM events WHERE id > $3 AND id <= $4 AND event LIKE 'article.%' \
                      ON CONFLICT (event_id, url) DO NOTHING",
                 )
                 .bind(url)
@@ -1016,7 +1020,7 @@ macro_rules! sql_newsroom {
                         continue;
                     }
                     let e = sqlx::query(
-                        "SELECT e.event, e.slug, e.created_at, d.attempts FROM article_events e \
+                        "SELECT e.event, e.slug, e.created_at, d.attempts FROM events e \
                          JOIN webhook_deliveries d ON d.event_id = e.id AND d.url = $2 WHERE e.id = $1",
                     )
                     .bind(event_id)

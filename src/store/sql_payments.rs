@@ -223,25 +223,15 @@ macro_rules! sql_payments {
                     let (reader_id, order_id): (i64, String) = (row.get("reader_id"), row.get("order_id"));
                     match &u.change {
                         None => {}
-                        Some(MembershipChange::Grant { membership, after }) => {
-                            // The reader's row is the lock (portable: an update
-                            // to itself); then their periods are read again.
-                            sqlx::query("UPDATE readers SET id = id WHERE id = $1")
-                                .bind(reader_id)
+                        Some(MembershipChange::Grant(req)) => {
+                            // The one period writer; the payment remembers
+                            // where the period it bought ends.
+                            let m = add_period_tx(&mut tx, reader_id, req, now).await?;
+                            sqlx::query("UPDATE payments SET period_end = $1 WHERE id = $2")
+                                .bind(m.ends_at)
+                                .bind(u.payment_id)
                                 .execute(&mut *tx)
                                 .await?;
-                            let latest: Option<i64> = sqlx::query_scalar(
-                                "SELECT MAX(ends_at) FROM memberships WHERE reader_id = $1 \
-                                 AND status <> 'revoked' AND ends_at > $2",
-                            )
-                            .bind(reader_id)
-                            .bind(now)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                            if latest != *after {
-                                return Ok(StepResult::Moved);
-                            }
-                            insert_membership(&mut *tx, reader_id, membership, now).await?;
                         }
                         Some(MembershipChange::Grace { until }) => {
                             sqlx::query(sqlx::AssertSqlSafe(format!(

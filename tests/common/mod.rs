@@ -420,8 +420,8 @@ pub async fn mails(site: &TestSite) -> Vec<String> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         let app = &site.app;
-        warta::mail::deliver_due(&*app.backend, &app.mailer, app.clock.now()).await;
-        if app.backend.mail_unsent().await.unwrap() == 0 || std::time::Instant::now() > deadline {
+        warta::mail::deliver_due(&*app.store, &app.mailer, app.clock.now()).await;
+        if app.store.mail_unsent().await.unwrap() == 0 || std::time::Instant::now() > deadline {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -449,7 +449,7 @@ pub fn link_in(mail: &str) -> String {
 pub async fn add_reader(site: &TestSite, email: &str, password: &str, verified: bool) -> i64 {
     let hash = warta::domain::account::hash_password(password);
     site.app
-        .readers
+        .store
         .create_reader(email, &hash, "", verified.then_some(NOW), NOW)
         .await
         .unwrap()
@@ -465,7 +465,7 @@ pub async fn set_role(
 ) {
     let sections: Vec<String> = sections.iter().map(|s| s.to_string()).collect();
     site.app
-        .backend
+        .store
         .set_staff_role(
             id,
             Some((role, &sections)),
@@ -522,7 +522,7 @@ pub fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
 pub struct PaySite {
     pub site: TestSite,
     pub base: String,
-    pub standin: std::sync::Arc<warta::payments::standin::StandIn>,
+    pub standin: std::sync::Arc<warta_standin::StandIn>,
 }
 
 pub const STRIPE_KEY: &str = "sk_test_standin";
@@ -531,7 +531,7 @@ pub const MIDTRANS_KEY: &str = "SB-Mid-server-standin";
 
 pub async fn pay_site() -> PaySite {
     use warta::config::{MidtransConfig, StripeConfig};
-    use warta::payments::standin;
+    use warta_standin as standin;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     // The stand-in signs with the site's clock, which tests move.

@@ -1,5 +1,5 @@
 //! A stand-in for Stripe and Midtrans, for tests and for trying payments
-//! on a laptop (`warta payments standin`): it answers the requests Warta
+//! on a laptop (`warta-standin`, this crate's binary): it answers the requests Warta
 //! makes in the shapes the providers document, shows a checkout page a
 //! browser can click through, and sends webhooks and notifications to the
 //! site signed exactly as the providers sign them. Never for production:

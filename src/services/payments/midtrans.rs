@@ -7,13 +7,13 @@ use serde_json::{Value, json};
 
 use super::{Method, PaymentError, Reading, Started, answer, http};
 use crate::config::{MidtransConfig, Plan};
+use crate::core::Core;
 use crate::domain::payment::{midtrans_event, midtrans_signature_ok};
-use crate::http::App;
 use crate::store::payments::{NewPaymentEvent, Payment};
 use crate::store::readers::Account;
 
-fn config(app: &App) -> Result<&MidtransConfig, PaymentError> {
-    app.cfg
+fn config(core: &Core) -> Result<&MidtransConfig, PaymentError> {
+    core.cfg
         .payments
         .midtrans
         .as_ref()
@@ -38,13 +38,13 @@ fn enabled_payments(method: Method) -> Vec<&'static str> {
 }
 
 pub async fn start_checkout(
-    app: &App,
+    core: &Core,
     order_id: &str,
     plan: &Plan,
     method: Method,
     reader: &Account,
 ) -> Result<Started, PaymentError> {
-    let cfg = config(app)?;
+    let cfg = config(core)?;
     if plan.currency != "IDR" {
         return Err(PaymentError::NotAllowed("paid in rupiah only"));
     }
@@ -54,11 +54,11 @@ pub async fn start_checkout(
             "id": plan.id,
             "price": plan.price_idr,
             "quantity": 1,
-            "name": format!("{} {}", app.cfg.membership_name(), plan.name),
+            "name": format!("{} {}", core.cfg.membership_name(), plan.name),
         }],
         "customer_details": { "email": reader.email },
         "enabled_payments": enabled_payments(method),
-        "callbacks": { "finish": format!("{}/plus/return?order={order_id}", app.cfg.base_url) },
+        "callbacks": { "finish": format!("{}/plus/return?order={order_id}", core.cfg.base_url) },
     });
     let res = http()
         .post(format!(
@@ -94,9 +94,9 @@ fn field<'a>(v: &'a Value, key: &str) -> &'a str {
 /// 200). The signature covers the order, status code and amount, but not
 /// `transaction_status` or `transaction_id`: a signed notification only
 /// says "look at this order", and what is applied is Midtrans's own word.
-pub async fn verify(app: &App, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
-    let (order_id, _) = signed_notification(app, body)?;
-    let status = status_of(app, &order_id).await?;
+pub async fn verify(core: &Core, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
+    let (order_id, _) = signed_notification(core, body)?;
+    let status = status_of(core, &order_id).await?;
     let api_status = field(&status, "transaction_status");
     if field(&status, "order_id") != order_id || api_status.is_empty() {
         return Err(PaymentError::Provider(format!(
@@ -114,8 +114,8 @@ pub async fn verify(app: &App, body: &[u8]) -> Result<NewPaymentEvent, PaymentEr
 }
 
 /// Midtrans's Get Status API for an order.
-async fn status_of(app: &App, order_id: &str) -> Result<Value, PaymentError> {
-    let cfg = config(app)?;
+async fn status_of(core: &Core, order_id: &str) -> Result<Value, PaymentError> {
+    let cfg = config(core)?;
     if !order_id
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
@@ -141,8 +141,8 @@ async fn status_of(app: &App, order_id: &str) -> Result<Value, PaymentError> {
 }
 
 /// The order a correctly signed notification names, and the notification.
-fn signed_notification(app: &App, body: &[u8]) -> Result<(String, Value), PaymentError> {
-    let cfg = config(app)?;
+fn signed_notification(core: &Core, body: &[u8]) -> Result<(String, Value), PaymentError> {
+    let cfg = config(core)?;
     let v: Value =
         serde_json::from_slice(body).map_err(|e| PaymentError::Malformed(e.to_string()))?;
     let order_id = field(&v, "order_id");
@@ -197,8 +197,8 @@ pub fn read(v: &Value) -> Reading {
     }
 }
 
-pub async fn refund(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
-    let cfg = config(app)?;
+pub async fn refund(core: &Core, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
+    let cfg = config(core)?;
     let res = http()
         .post(format!(
             "{}/v2/{}/refund",

@@ -7,19 +7,18 @@
 //! takes QRIS, e-wallets and bank transfers, paid once per period.
 
 pub mod midtrans;
-pub mod standin;
 pub mod stripe;
 
-use crate::domain::membership::{Source, Status, latest_end, next_period};
+use crate::core::Core;
+use crate::domain::membership::{PeriodRequest, Source, latest_end};
 use crate::domain::payment::{self, Effect, Event, State};
-use crate::http::App;
-use crate::http::accounts::send_mail;
+use crate::services::mail::send as send_mail;
 use crate::store::StoreError;
 use crate::store::payments::{
     MembershipChange, NewPayment, NewPaymentEvent, Payment, PaymentEvent, PaymentStep,
     PaymentUpdate, RefColumn, StepResult,
 };
-use crate::store::readers::{Account, NewMembership};
+use crate::store::readers::Account;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PaymentError {
@@ -85,16 +84,16 @@ impl Method {
 
 /// The methods enabled by the settings, in the order readers see them:
 /// the Indonesian rails first.
-pub fn methods(app: &App) -> Vec<Method> {
+pub fn methods(core: &Core) -> Vec<Method> {
     let mut out = Vec::new();
-    if let Some(m) = &app.cfg.payments.midtrans {
+    if let Some(m) = &core.cfg.payments.midtrans {
         for name in &m.methods {
             if let Some(method) = Method::parse(name) {
                 out.push(method);
             }
         }
     }
-    if app.cfg.payments.stripe.is_some() {
+    if core.cfg.payments.stripe.is_some() {
         out.push(Method::Card);
     }
     out
@@ -110,27 +109,27 @@ fn new_order_id(now: i64) -> String {
 /// Start paying for `plan_id` with `method`: the provider's checkout page
 /// to send the reader to, and the payment row that waits for its events.
 pub async fn checkout(
-    app: &App,
+    core: &Core,
     reader: &Account,
     plan_id: &str,
     method: &str,
 ) -> Result<Payment, PaymentError> {
-    let plan = app
+    let plan = core
         .cfg
         .plan(plan_id)
         .ok_or_else(|| PaymentError::UnknownPlan(plan_id.to_string()))?
         .clone();
     let method = Method::parse(method)
-        .filter(|m| methods(app).contains(m))
+        .filter(|m| methods(core).contains(m))
         .ok_or_else(|| PaymentError::UnknownMethod(method.to_string()))?;
-    let now = app.clock.now();
+    let now = core.clock.now();
     let order_id = new_order_id(now);
     let started = match method {
-        Method::Card => stripe::start_checkout(app, &order_id, &plan, reader).await?,
-        other => midtrans::start_checkout(app, &order_id, &plan, other, reader).await?,
+        Method::Card => stripe::start_checkout(core, &order_id, &plan, reader).await?,
+        other => midtrans::start_checkout(core, &order_id, &plan, other, reader).await?,
     };
-    let payment = app
-        .backend
+    let payment = core
+        .store
         .create_payment(
             &NewPayment {
                 order_id,
@@ -186,14 +185,14 @@ fn read(ev: &PaymentEvent) -> Result<Reading, PaymentError> {
 }
 
 async fn find_payment(
-    app: &App,
+    core: &Core,
     provider: &str,
     r: &Reading,
 ) -> Result<Option<Payment>, StoreError> {
     if let Some(order) = &r.order_id {
         // Another provider's order is not this event's to move.
-        return Ok(app
-            .backend
+        return Ok(core
+            .store
             .payment_by_order(order)
             .await?
             .filter(|p| p.provider == provider));
@@ -208,7 +207,7 @@ async fn find_payment(
         (RefColumn::Customer, &r.customer_ref),
     ] {
         if let Some(v) = value
-            && let Some(p) = app.backend.payment_by_ref(provider, column, v).await?
+            && let Some(p) = core.store.payment_by_ref(provider, column, v).await?
         {
             return Ok(Some(p));
         }
@@ -219,11 +218,11 @@ async fn find_payment(
 /// Store a verified event and apply it. A duplicate (same provider id) is
 /// stored once and applied once: a second delivery only finishes applying
 /// it if a crash stopped the first.
-pub async fn receive(app: &App, mut e: NewPaymentEvent) -> Result<Received, PaymentError> {
-    let now = app.clock.now();
-    let (mut id, mut fresh) = app.backend.record_payment_event(&e, now).await?;
+pub async fn receive(core: &Core, mut e: NewPaymentEvent) -> Result<Received, PaymentError> {
+    let now = core.clock.now();
+    let (mut id, mut fresh) = core.store.record_payment_event(&e, now).await?;
     if !fresh
-        && let Some(prev) = app.backend.payment_event(id).await?
+        && let Some(prev) = core.store.payment_event(id).await?
         && prev.outcome.starts_with("refused")
         && prev.payload != e.payload
     {
@@ -231,9 +230,9 @@ pub async fn receive(app: &App, mut e: NewPaymentEvent) -> Result<Received, Paym
         // other content (the amount corrected, say) is stored and judged
         // on its own. The same content again is still a duplicate.
         e.event_id = format!("{}#{}", e.event_id, short_digest(&e.payload));
-        (id, fresh) = app.backend.record_payment_event(&e, now).await?;
+        (id, fresh) = core.store.record_payment_event(&e, now).await?;
     }
-    apply_stored(app, id).await?;
+    apply_stored(core, id).await?;
     Ok(if fresh {
         Received::Stored(id)
     } else {
@@ -265,19 +264,19 @@ const UNMATCHED_WAIT: i64 = 86_400;
 const RENEWAL_SLACK: i64 = 2 * 86_400;
 
 /// Apply one stored event, exactly once across nodes and restarts.
-pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError> {
+pub async fn apply_stored(core: &Core, id: i64) -> Result<StepResult, PaymentError> {
     // A few tries: another event for the same payment may move it between
     // our read and our write; we then decide again on what it became.
     for _ in 0..5 {
-        let now = app.clock.now();
-        let Some(ev) = app.backend.payment_event(id).await? else {
+        let now = core.clock.now();
+        let Some(ev) = core.store.payment_event(id).await? else {
             return Err(StoreError::Missing(format!("payment event {id}")).into());
         };
         if ev.applied_at.is_some() {
             return Ok(StepResult::AlreadyApplied);
         }
         let reading = read(&ev)?;
-        let payment = find_payment(app, &ev.provider, &reading).await?;
+        let payment = find_payment(core, &ev.provider, &reading).await?;
         // Webhooks arrive out of order: news of a subscription or charge
         // not known yet waits (the scheduler retries) for a day.
         if payment.is_none() && now - ev.received_at < UNMATCHED_WAIT {
@@ -291,16 +290,21 @@ pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError
                     order_id: None,
                     update: None,
                 },
-                None,
+                false,
             ),
-            Some(p) => decide(app, id, p, &reading, now).await?,
+            Some(p) => decide(core, id, p, &reading, now).await?,
         };
-        match app.backend.commit_payment_step(&step, now).await? {
+        match core.store.commit_payment_step(&step, now).await? {
             StepResult::Moved => continue,
             StepResult::Applied => {
                 tracing::info!(event = id, kind = %ev.kind, outcome = %step.outcome, "payment event applied");
-                if let (Some(p), Some(ends_at)) = (&payment, granted) {
-                    mail_paid(app, p, ends_at).await;
+                if let (Some(p), true) = (&payment, granted) {
+                    // The period's end, as the store placed it.
+                    if let Some(ends_at) =
+                        core.store.payment(p.id).await?.and_then(|p| p.period_end)
+                    {
+                        mail_paid(core, p, ends_at).await;
+                    }
                 }
                 return Ok(StepResult::Applied);
             }
@@ -310,15 +314,15 @@ pub async fn apply_stored(app: &App, id: i64) -> Result<StepResult, PaymentError
     Err(StoreError::Conflict(format!("payment event {id} kept moving")).into())
 }
 
-/// How an event moves a payment: the step to commit, and the end of a
-/// newly granted period (for the confirmation mail).
+/// How an event moves a payment: the step to commit, and whether it grants
+/// a period (for the confirmation mail).
 async fn decide(
-    app: &App,
+    core: &Core,
     event: i64,
     p: &Payment,
     r: &Reading,
     now: i64,
-) -> Result<(PaymentStep, Option<i64>), PaymentError> {
+) -> Result<(PaymentStep, bool), PaymentError> {
     let mut update = PaymentUpdate {
         payment_id: p.id,
         expected_version: p.version,
@@ -339,7 +343,7 @@ async fn decide(
                 order_id: Some(p.order_id.clone()),
                 update,
             },
-            None,
+            false,
         ))
     };
     if let Some(session) = &r.checkout_session
@@ -381,37 +385,24 @@ async fn decide(
     }
     let (next, effect) = payment::apply(State::parse(&p.state), e, p.recurring);
     update.state = next.as_str().into();
-    let mut granted = None;
+    let mut granted = false;
     update.change = match effect {
         Effect::None => None,
         Effect::GrantPeriod => {
-            let days = app.cfg.plan(&p.plan_id).map(|pl| pl.days()).unwrap_or(30);
-            let existing = app.readers.memberships(p.reader_id).await?;
-            let (starts_at, by_days) = next_period(&existing, now, days);
-            let slack = if p.recurring { RENEWAL_SLACK } else { 0 };
-            let ends_at = r
-                .period_end
-                .map(|end| end + slack)
-                .filter(|end| *end > starts_at && *end <= by_days + slack + 7 * 86_400)
-                .unwrap_or(by_days + slack);
-            update.period_end = Some(ends_at);
-            granted = Some(ends_at);
-            Some(MembershipChange::Grant {
-                membership: NewMembership {
-                    plan_id: p.plan_id.clone(),
-                    source: Source::Payment,
-                    status: Status::Active,
-                    starts_at,
-                    ends_at,
-                    reference: p.order_id.clone(),
-                },
-                after: latest_end(&existing, now),
-            })
+            let days = core.cfg.plan(&p.plan_id).map(|pl| pl.days()).unwrap_or(30);
+            // Where it goes is decided by the store, with the reader's row
+            // locked (the one period writer).
+            granted = true;
+            Some(MembershipChange::Grant(PeriodRequest {
+                slack: if p.recurring { RENEWAL_SLACK } else { 0 },
+                provider_end: r.period_end,
+                ..PeriodRequest::new(&p.plan_id, Source::Payment, days, &p.order_id)
+            }))
         }
         Effect::StartGrace => {
             let from = p.period_end.unwrap_or(now).max(now);
             Some(MembershipChange::Grace {
-                until: from + i64::from(app.cfg.payments.grace_days) * 86_400,
+                until: from + i64::from(core.cfg.payments.grace_days) * 86_400,
             })
         }
         Effect::EndAtPeriodEnd => Some(MembershipChange::Cancel),
@@ -443,14 +434,14 @@ async fn decide(
     ))
 }
 
-async fn mail_paid(app: &App, p: &Payment, ends_at: i64) {
-    if let Ok(Some(reader)) = app.readers.reader(p.reader_id).await {
-        let until = app.zone.long_date(ends_at, &app.cfg.locale);
+async fn mail_paid(core: &Core, p: &Payment, ends_at: i64) {
+    if let Ok(Some(reader)) = core.store.reader(p.reader_id).await {
+        let until = core.zone.long_date(ends_at, &core.cfg.locale);
         let vars = [("until", until.as_str())];
         send_mail(
-            app,
+            core,
             &reader.email,
-            &app.cfg.locale,
+            &core.cfg.locale,
             "paid",
             "/account",
             &vars,
@@ -461,8 +452,8 @@ async fn mail_paid(app: &App, p: &Payment, ends_at: i64) {
 
 /// Apply what was stored but not applied (a node that died in between);
 /// run by the scheduler on every node.
-pub async fn apply_pending(app: &App) -> usize {
-    let events = match app.backend.unapplied_payment_events(100).await {
+pub async fn apply_pending(core: &Core) -> usize {
+    let events = match core.store.unapplied_payment_events(100).await {
         Ok(list) => list,
         Err(e) => {
             tracing::warn!(error = %e, "cannot list payment events");
@@ -471,7 +462,7 @@ pub async fn apply_pending(app: &App) -> usize {
     };
     let mut applied = 0;
     for ev in events {
-        match apply_stored(app, ev.id).await {
+        match apply_stored(core, ev.id).await {
             Ok(StepResult::Applied) => applied += 1,
             Ok(_) => {}
             Err(e) => tracing::warn!(event = ev.id, error = %e, "payment event not applied"),
@@ -481,10 +472,10 @@ pub async fn apply_pending(app: &App) -> usize {
 }
 
 /// Mail readers whose one-off payment ends within the reminder window, once.
-pub async fn send_reminders(app: &App) -> usize {
-    let now = app.clock.now();
-    let before = now + i64::from(app.cfg.payments.reminder_days) * 86_400;
-    let due = match app.backend.payments_to_remind(before, now).await {
+pub async fn send_reminders(core: &Core) -> usize {
+    let now = core.clock.now();
+    let before = now + i64::from(core.cfg.payments.reminder_days) * 86_400;
+    let due = match core.store.payments_to_remind(before, now).await {
         Ok(d) => d,
         Err(e) => {
             tracing::warn!(error = %e, "cannot list payments to remind");
@@ -493,28 +484,28 @@ pub async fn send_reminders(app: &App) -> usize {
     };
     let mut sent = 0;
     for p in due {
-        if !matches!(app.backend.mark_reminded(p.id, now).await, Ok(true)) {
+        if !matches!(core.store.mark_reminded(p.id, now).await, Ok(true)) {
             continue;
         }
-        let Ok(Some(reader)) = app.readers.reader(p.reader_id).await else {
+        let Ok(Some(reader)) = core.store.reader(p.reader_id).await else {
             continue;
         };
         // Already renewed (a newer pass, a code): nothing to remind of.
         let ends = p.period_end.unwrap_or(now);
-        let memberships = app
-            .readers
+        let memberships = core
+            .store
             .memberships(p.reader_id)
             .await
             .unwrap_or_default();
         if latest_end(&memberships, now).is_some_and(|end| end > ends) {
             continue;
         }
-        let until = app.zone.long_date(ends, &app.cfg.locale);
+        let until = core.zone.long_date(ends, &core.cfg.locale);
         let vars = [("until", until.as_str())];
         if send_mail(
-            app,
+            core,
             &reader.email,
-            &app.cfg.locale,
+            &core.cfg.locale,
             "reminder",
             "/plus",
             &vars,
@@ -528,24 +519,24 @@ pub async fn send_reminders(app: &App) -> usize {
 }
 
 /// The reader stops a subscription: it runs to the end of the paid period.
-pub async fn cancel(app: &App, reader_id: i64, payment_id: i64) -> Result<(), PaymentError> {
-    let p = owned(app, reader_id, payment_id).await?;
+pub async fn cancel(core: &Core, reader_id: i64, payment_id: i64) -> Result<(), PaymentError> {
+    let p = owned(core, reader_id, payment_id).await?;
     if !can_cancel(&p) {
         return Err(PaymentError::NotAllowed("cancelled"));
     }
-    let e = stripe::set_cancel_at_period_end(app, &p, true).await?;
-    receive(app, e).await?;
+    let e = stripe::set_cancel_at_period_end(core, &p, true).await?;
+    receive(core, e).await?;
     Ok(())
 }
 
 /// The reader takes a cancel back before the paid period ends.
-pub async fn resume(app: &App, reader_id: i64, payment_id: i64) -> Result<(), PaymentError> {
-    let p = owned(app, reader_id, payment_id).await?;
-    if !can_resume(&p, app.clock.now()) {
+pub async fn resume(core: &Core, reader_id: i64, payment_id: i64) -> Result<(), PaymentError> {
+    let p = owned(core, reader_id, payment_id).await?;
+    if !can_resume(&p, core.clock.now()) {
         return Err(PaymentError::NotAllowed("resumed"));
     }
-    let e = stripe::set_cancel_at_period_end(app, &p, false).await?;
-    receive(app, e).await?;
+    let e = stripe::set_cancel_at_period_end(core, &p, false).await?;
+    receive(core, e).await?;
     Ok(())
 }
 
@@ -569,9 +560,9 @@ pub fn can_resume(p: &Payment, now: i64) -> bool {
 
 /// An operator gives the money back through the provider; the membership
 /// ends when the provider confirms (its answer is stored as an event).
-pub async fn refund(app: &App, payment_id: i64) -> Result<(), PaymentError> {
-    let p = app
-        .backend
+pub async fn refund(core: &Core, payment_id: i64) -> Result<(), PaymentError> {
+    let p = core
+        .store
         .payment(payment_id)
         .await?
         .ok_or_else(|| StoreError::Missing(format!("payment {payment_id}")))?;
@@ -579,27 +570,27 @@ pub async fn refund(app: &App, payment_id: i64) -> Result<(), PaymentError> {
         return Err(PaymentError::NotAllowed("refunded"));
     }
     let e = match p.provider.as_str() {
-        "stripe" => stripe::refund(app, &p).await?,
-        _ => midtrans::refund(app, &p).await?,
+        "stripe" => stripe::refund(core, &p).await?,
+        _ => midtrans::refund(core, &p).await?,
     };
-    receive(app, e).await?;
+    receive(core, e).await?;
     // Money back, and no more charges: a refunded subscription ends now.
     if p.recurring && p.provider_ref.is_some() && p.state != "ended" {
-        let end = stripe::end_now(app, &p).await?;
-        receive(app, end).await?;
+        let end = stripe::end_now(core, &p).await?;
+        receive(core, end).await?;
     }
     Ok(())
 }
 
 /// End every subscription of a reader who deletes their account.
-pub async fn end_subscriptions(app: &App, reader_id: i64) -> Result<(), PaymentError> {
-    for p in app.backend.payments_of(reader_id).await? {
+pub async fn end_subscriptions(core: &Core, reader_id: i64) -> Result<(), PaymentError> {
+    for p in core.store.payments_of(reader_id).await? {
         if p.recurring
             && p.provider_ref.is_some()
             && matches!(p.state.as_str(), "active" | "grace" | "cancelled")
         {
-            let e = stripe::end_now(app, &p).await?;
-            receive(app, e).await?;
+            let e = stripe::end_now(core, &p).await?;
+            receive(core, e).await?;
         }
     }
     Ok(())
@@ -607,16 +598,16 @@ pub async fn end_subscriptions(app: &App, reader_id: i64) -> Result<(), PaymentE
 
 /// Where a Stripe subscriber manages their card.
 pub async fn portal_url(
-    app: &App,
+    core: &Core,
     reader_id: i64,
     payment_id: i64,
 ) -> Result<String, PaymentError> {
-    let p = owned(app, reader_id, payment_id).await?;
-    stripe::portal(app, &p).await
+    let p = owned(core, reader_id, payment_id).await?;
+    stripe::portal(core, &p).await
 }
 
-async fn owned(app: &App, reader_id: i64, payment_id: i64) -> Result<Payment, PaymentError> {
-    match app.backend.payment(payment_id).await? {
+async fn owned(core: &Core, reader_id: i64, payment_id: i64) -> Result<Payment, PaymentError> {
+    match core.store.payment(payment_id).await? {
         Some(p) if p.reader_id == reader_id => Ok(p),
         _ => Err(StoreError::Missing(format!("payment {payment_id}")).into()),
     }

@@ -7,13 +7,13 @@ use serde_json::Value;
 
 use super::{PaymentError, Reading, Started, answer, http};
 use crate::config::{Plan, StripeConfig};
+use crate::core::Core;
 use crate::domain::payment::{StripeFacts, stripe_event, stripe_signature_ok};
-use crate::http::App;
 use crate::store::payments::{NewPaymentEvent, Payment};
 use crate::store::readers::Account;
 
-fn config(app: &App) -> Result<&StripeConfig, PaymentError> {
-    app.cfg
+fn config(core: &Core) -> Result<&StripeConfig, PaymentError> {
+    core.cfg
         .payments
         .stripe
         .as_ref()
@@ -21,12 +21,12 @@ fn config(app: &App) -> Result<&StripeConfig, PaymentError> {
 }
 
 async fn post(
-    app: &App,
+    core: &Core,
     path: &str,
     form: &[(String, String)],
     idempotency_key: Option<&str>,
 ) -> Result<Value, PaymentError> {
-    let cfg = config(app)?;
+    let cfg = config(core)?;
     let mut req = http()
         .post(format!("{}{path}", cfg.api_base.trim_end_matches('/')))
         .bearer_auth(cfg.secret_key())
@@ -54,12 +54,12 @@ fn minor_units(plan: &Plan) -> u64 {
 }
 
 pub async fn start_checkout(
-    app: &App,
+    core: &Core,
     order_id: &str,
     plan: &Plan,
     reader: &Account,
 ) -> Result<Started, PaymentError> {
-    let base = &app.cfg.base_url;
+    let base = &core.cfg.base_url;
     let recurring = plan.recurring();
     let mut form: Vec<(String, String)> = vec![
         (
@@ -77,7 +77,7 @@ pub async fn start_checkout(
         ("line_items[0][quantity]".into(), "1".into()),
         (
             "locale".into(),
-            if app.cfg.locale == "en" { "en" } else { "id" }.into(),
+            if core.cfg.locale == "en" { "en" } else { "id" }.into(),
         ),
     ];
     match &plan.stripe_price {
@@ -88,7 +88,7 @@ pub async fn start_checkout(
             form.push((format!("{p}[unit_amount]"), minor_units(plan).to_string()));
             form.push((
                 format!("{p}[product_data][name]"),
-                format!("{} {}", app.cfg.membership_name(), plan.name),
+                format!("{} {}", core.cfg.membership_name(), plan.name),
             ));
             if recurring {
                 form.push((format!("{p}[recurring][interval]"), plan.period.clone()));
@@ -107,7 +107,7 @@ pub async fn start_checkout(
             order_id.into(),
         ));
     }
-    let session = post(app, "/v1/checkout/sessions", &form, Some(order_id)).await?;
+    let session = post(core, "/v1/checkout/sessions", &form, Some(order_id)).await?;
     let (Some(id), Some(url)) = (
         session.get("id").and_then(Value::as_str),
         session.get("url").and_then(Value::as_str),
@@ -123,13 +123,13 @@ pub async fn start_checkout(
 }
 
 /// Check a webhook's `Stripe-Signature` and read the event it carries.
-pub fn verify(app: &App, signature: &str, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
-    let cfg = config(app)?;
+pub fn verify(core: &Core, signature: &str, body: &[u8]) -> Result<NewPaymentEvent, PaymentError> {
+    let cfg = config(core)?;
     stripe_signature_ok(
         signature,
         body,
         &cfg.webhook_secret(),
-        app.clock.now(),
+        core.clock.now(),
         cfg.tolerance_seconds,
     )
     .map_err(|e| PaymentError::Signature(e.to_string()))?;
@@ -226,7 +226,7 @@ pub fn read(event: &Value) -> Reading {
 /// Stop renewing at the period's end (or take that back); the answer (the
 /// updated subscription) is stored as the event Stripe would send about it.
 pub async fn set_cancel_at_period_end(
-    app: &App,
+    core: &Core,
     p: &Payment,
     cancel: bool,
 ) -> Result<NewPaymentEvent, PaymentError> {
@@ -236,7 +236,7 @@ pub async fn set_cancel_at_period_end(
         ));
     };
     let answer = post(
-        app,
+        core,
         &format!("/v1/subscriptions/{sub}"),
         &[("cancel_at_period_end".into(), cancel.to_string())],
         None,
@@ -247,7 +247,7 @@ pub async fn set_cancel_at_period_end(
         p,
         "customer.subscription.updated",
         &format!("api:{what}:{sub}:{}", p.version),
-        app.clock.now(),
+        core.clock.now(),
         answer,
     );
     if !cancel {
@@ -259,12 +259,12 @@ pub async fn set_cancel_at_period_end(
     Ok(e)
 }
 
-pub async fn refund(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
+pub async fn refund(core: &Core, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
     let Some(intent) = &p.charge_ref else {
         return Err(PaymentError::NotAllowed("refunded: no charge is known yet"));
     };
     let answer = post(
-        app,
+        core,
         "/v1/refunds",
         &[("payment_intent".into(), intent.clone())],
         Some(&format!("refund-{}", p.order_id)),
@@ -279,14 +279,14 @@ pub async fn refund(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentEr
         p,
         "charge.refunded",
         &format!("api:refund:{id}"),
-        app.clock.now(),
+        core.clock.now(),
         answer,
     ))
 }
 
 /// End a subscription now (after a refund: no further charges).
-pub async fn end_now(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
-    let cfg = config(app)?;
+pub async fn end_now(core: &Core, p: &Payment) -> Result<NewPaymentEvent, PaymentError> {
+    let cfg = config(core)?;
     let Some(sub) = &p.provider_ref else {
         return Err(PaymentError::NotAllowed("ended: no subscription is known"));
     };
@@ -303,23 +303,26 @@ pub async fn end_now(app: &App, p: &Payment) -> Result<NewPaymentEvent, PaymentE
         p,
         "customer.subscription.deleted",
         &format!("api:end:{sub}"),
-        app.clock.now(),
+        core.clock.now(),
         answer,
     ))
 }
 
-pub async fn portal(app: &App, p: &Payment) -> Result<String, PaymentError> {
+pub async fn portal(core: &Core, p: &Payment) -> Result<String, PaymentError> {
     let Some(customer) = &p.customer_ref else {
         return Err(PaymentError::NotAllowed(
             "managed before Stripe confirms it",
         ));
     };
     let answer = post(
-        app,
+        core,
         "/v1/billing_portal/sessions",
         &[
             ("customer".into(), customer.clone()),
-            ("return_url".into(), format!("{}/account", app.cfg.base_url)),
+            (
+                "return_url".into(),
+                format!("{}/account", core.cfg.base_url),
+            ),
         ],
         None,
     )

@@ -14,9 +14,9 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
+use crate::core::Core;
+use crate::domain::article::article_path;
 use crate::domain::time::rfc3339_utc;
-use crate::http::App;
-use crate::http::view::article_path;
 
 /// Attempts before giving up on a delivery.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -48,18 +48,44 @@ pub fn client() -> reqwest::Client {
         .expect("a TLS client can be built")
 }
 
-/// Queue and send whatever is due now; returns how many were delivered.
-pub async fn run_once(app: &App, http: &reqwest::Client) -> usize {
-    let now = app.clock.now();
-    for hook in &app.cfg.webhooks {
-        if let Err(e) = app.backend.queue_webhook_deliveries(&hook.url, now).await {
-            tracing::error!(error = %e, "webhook queue failed");
-            return 0;
+/// The webhooks' consumer of the event stream: each article event becomes
+/// a delivery to every configured URL (sent by `run_once`, retried there).
+pub struct Queue;
+
+#[async_trait::async_trait]
+impl super::events::Consumer for Queue {
+    fn name(&self) -> &str {
+        "webhooks"
+    }
+
+    async fn handle(
+        &self,
+        core: &Core,
+        events: &[crate::store::events::Event],
+    ) -> Result<(), crate::error::AppError> {
+        let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            return Ok(());
+        };
+        for hook in &core.cfg.webhooks {
+            core.store
+                .queue_webhook_deliveries(&hook.url, first.id - 1, last.id, core.clock.now())
+                .await?;
         }
+        Ok(())
+    }
+}
+
+/// Queue what the event stream has new, and send whatever is due now;
+/// returns how many were delivered.
+pub async fn run_once(core: &Core, http: &reqwest::Client) -> usize {
+    let now = core.clock.now();
+    if let Err(e) = super::events::run(core, &Queue).await {
+        tracing::error!(error = %e, "webhook queue failed");
+        return 0;
     }
     let mut delivered = 0;
     loop {
-        let d = match app.backend.claim_delivery(now, LEASE).await {
+        let d = match core.store.claim_delivery(now, LEASE).await {
             Ok(Some(d)) => d,
             Ok(None) => break,
             Err(e) => {
@@ -67,17 +93,17 @@ pub async fn run_once(app: &App, http: &reqwest::Client) -> usize {
                 break;
             }
         };
-        let hook = app.cfg.webhooks.iter().find(|h| h.url == d.url);
+        let hook = core.cfg.webhooks.iter().find(|h| h.url == d.url);
         let wanted = hook.is_some_and(|h| h.events.is_empty() || h.events.contains(&d.event));
         let outcome = match hook.filter(|_| wanted) {
             // No longer configured, or not an event it asked for: done.
             None => Ok(None),
-            Some(h) => send(app, http, h, &d, now).await.map(Some),
+            Some(h) => send(core, http, h, &d, now).await.map(Some),
         };
         let result = match outcome {
             Ok(status) => {
                 delivered += usize::from(status.is_some());
-                app.backend
+                core.store
                     .finish_delivery(&d, true, status, None, now, now)
                     .await
             }
@@ -88,7 +114,7 @@ pub async fn run_once(app: &App, http: &reqwest::Client) -> usize {
                 } else {
                     now + backoff(d.attempts)
                 };
-                app.backend
+                core.store
                     .finish_delivery(&d, false, status, Some(&error), next, now)
                     .await
             }
@@ -102,21 +128,21 @@ pub async fn run_once(app: &App, http: &reqwest::Client) -> usize {
 }
 
 async fn send(
-    app: &App,
+    core: &Core,
     http: &reqwest::Client,
     hook: &crate::config::Webhook,
     d: &crate::store::newsroom::Delivery,
     now: i64,
 ) -> Result<i64, (Option<i64>, String)> {
-    let article = match app.store.article(&d.slug, now).await {
+    let article = match core.store.article(&d.slug, now).await {
         Ok(Some(a)) if d.event != "article.unpublished" => json!({
             "slug": a.slug,
             "title": a.headline,
             "section": a.section.slug,
-            "url": format!("{}{}", app.cfg.base_url, article_path(&a.section.slug, &a.slug)),
+            "url": format!("{}{}", core.cfg.base_url, article_path(&a.section.slug, &a.slug)),
             "published_at": rfc3339_utc(a.published_at),
             "updated_at": a.updated_at.map(rfc3339_utc),
-            "api_url": format!("{}/api/v1/articles/{}", app.cfg.base_url, a.slug),
+            "api_url": format!("{}/api/v1/articles/{}", core.cfg.base_url, a.slug),
         }),
         _ => json!({ "slug": d.slug }),
     };
