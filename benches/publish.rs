@@ -16,48 +16,22 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::Request;
 use tower::ServiceExt;
-use warta::domain::{Access, Block, Contributor, Role, Section};
+use warta::domain::Role;
 use warta::store::Backend;
 
 const STORIES: usize = 1000;
 const READERS: usize = 8;
 
 fn story(i: usize, now: i64) -> warta::store::NewArticle {
-    warta::store::NewArticle {
-        slug: format!("terbit-{i}"),
-        headline: format!("Berita terbit nomor {i}"),
-        subheadline: None,
-        summary: None,
-        section: Section {
-            slug: "nasional".into(),
-            name: "Nasional".into(),
-            description: String::new(),
-            parent: None,
-        },
-        credits: vec![(
-            Contributor {
-                slug: "rina".into(),
-                name: "Rina".into(),
-                bio: String::new(),
-                photo: None,
-            },
-            Role::Writer,
-        )],
-        sources: vec![],
-        dateline: Some("JAKARTA".into()),
-        published_at: now - 1,
-        updated_at: None,
-        body: vec![Block::Paragraph {
-            text: "Isi berita.".into(),
-        }],
-        featured_image: None,
-        access: Access::Public,
-        seo_title: None,
-        social_title: None,
-        tags: Vec::new(),
-        corrections: Vec::new(),
-        comments: vec![],
-    }
+    warta::store::NewArticle::new(
+        &format!("terbit-{i}"),
+        &format!("Berita terbit nomor {i}"),
+        ("nasional", "Nasional"),
+        now - 1,
+    )
+    .credit("rina", "Rina", Role::Writer)
+    .dateline("JAKARTA")
+    .paragraph("Isi berita.")
 }
 
 fn pct(v: &mut [Duration], p: usize) -> f64 {

@@ -26,10 +26,6 @@ pub enum AppError {
     /// A conditional request without its condition (`If-Match`).
     #[error("precondition required")]
     PreconditionRequired,
-    /// `If-Match` named a revision that is no longer current (the current
-    /// one is given).
-    #[error("the story changed since that revision; the current revision is {0}")]
-    Stale412(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -100,7 +96,6 @@ impl AppError {
             AppError::TooManyRequests => ErrorPage::TooManyRequests,
             AppError::Invalid(_) => ErrorPage::Unprocessable,
             AppError::PreconditionRequired => ErrorPage::PreconditionRequired,
-            AppError::Stale412(_) => ErrorPage::PreconditionFailed,
             AppError::Store(StoreError::Stale { .. }) => ErrorPage::Conflict,
             AppError::Store(StoreError::Conflict(_)) => ErrorPage::Conflict,
             AppError::Store(_) | AppError::Render(_) => ErrorPage::Internal,
@@ -133,6 +128,16 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The JSON APIs' one error shape: `{"error": {"status", "message", ...}}`,
+/// with `extra` fields (the fields that are wrong, `two_factor`) beside them.
+pub fn json_error(status: StatusCode, message: &str, extra: serde_json::Value) -> Response {
+    let mut e = serde_json::json!({ "status": status.as_u16(), "message": message });
+    if let (Some(o), serde_json::Value::Object(more)) = (e.as_object_mut(), extra) {
+        o.extend(more);
+    }
+    (status, axum::Json(serde_json::json!({ "error": e }))).into_response()
+}
+
 /// Errors of the JSON API: the same kinds, answered as JSON.
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
@@ -145,7 +150,13 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let page = self.0.page();
+        // The one stale-write error: a form saved over a newer revision is
+        // a conflict (409, with the difference shown); in the API every
+        // write names its revision in If-Match, so there it is 412.
+        let page = match &self.0 {
+            AppError::Store(StoreError::Stale { .. }) => ErrorPage::PreconditionFailed,
+            other => other.page(),
+        };
         let mut fields = Vec::new();
         let message = match &self.0 {
             AppError::Invalid(errs) => {
@@ -158,7 +169,6 @@ impl IntoResponse for ApiError {
             AppError::PreconditionRequired => {
                 "send If-Match with the ETag of the revision you changed".to_string()
             }
-            e @ AppError::Stale412(_) => e.to_string(),
             AppError::Store(e @ (StoreError::Stale { .. } | StoreError::Conflict(_))) => {
                 e.to_string()
             }
@@ -172,14 +182,11 @@ impl IntoResponse for ApiError {
                 "internal error".to_string()
             }
         };
-        (
-            page.status(),
-            axum::Json(if fields.is_empty() {
-                serde_json::json!({ "error": { "status": page.status().as_u16(), "message": message } })
-            } else {
-                serde_json::json!({ "error": { "status": page.status().as_u16(), "message": message, "fields": fields } })
-            }),
-        )
-            .into_response()
+        let extra = if fields.is_empty() {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({ "fields": fields })
+        };
+        json_error(page.status(), &message, extra)
     }
 }

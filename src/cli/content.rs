@@ -30,51 +30,51 @@ pub enum ImportCommand {
 }
 
 pub async fn demo(store: StoreArgs, articles: usize) -> anyhow::Result<ExitCode> {
-        let (_cfg, st) = open(&store).await?;
-        let now = warta::domain::time::now();
-        let mut c = warta::demo::load(st.as_ref(), &store.data, now).await?;
-        if articles > 0 {
-            c = warta::demo::synthetic::generate(st.as_ref(), articles, now).await?;
-        }
-        println!(
-            "loaded demo content into {}: {} sections, {} contributors, {} articles, {} videos, {} comments",
-            store.data.display(),
-            c.sections,
-            c.contributors,
-            c.articles,
-            c.videos,
-            c.comments
-        );
-        Ok(ExitCode::SUCCESS)
+    let (_cfg, st) = open(&store).await?;
+    let now = warta::domain::time::now();
+    let mut c = warta::demo::load(st.as_ref(), &store.data, now).await?;
+    if articles > 0 {
+        c = warta::demo::synthetic::generate(st.as_ref(), articles, now).await?;
     }
+    println!(
+        "loaded demo content into {}: {} sections, {} contributors, {} articles, {} videos, {} comments",
+        store.data.display(),
+        c.sections,
+        c.contributors,
+        c.articles,
+        c.videos,
+        c.comments
+    );
+    Ok(ExitCode::SUCCESS)
+}
 
 pub async fn migrate(store: StoreArgs) -> anyhow::Result<ExitCode> {
-        Config::load(store.config.as_deref())?;
-        let st = warta::store::open(store.database_url.as_deref(), &store.data).await?;
-        // open() has migrated; say where things stand.
-        println!(
-            "schema is up to date ({} articles)",
-            st.counts().await?.articles
-        );
-        Ok(ExitCode::SUCCESS)
-    }
+    Config::load(store.config.as_deref())?;
+    let st = warta::store::open(store.database_url.as_deref(), &store.data).await?;
+    // open() has migrated; say where things stand.
+    println!(
+        "schema is up to date ({} articles)",
+        st.counts().await?.articles
+    );
+    Ok(ExitCode::SUCCESS)
+}
 
 pub async fn backup(store: StoreArgs, to: PathBuf) -> anyhow::Result<ExitCode> {
-        warta::ops::backup(store.database_url.as_deref(), &store.data, &to).await?;
-        println!("backup written to {}", to.display());
-        Ok(ExitCode::SUCCESS)
-    }
+    warta::ops::backup(store.database_url.as_deref(), &store.data, &to).await?;
+    println!("backup written to {}", to.display());
+    Ok(ExitCode::SUCCESS)
+}
 
 pub async fn restore(store: StoreArgs, from: PathBuf, force: bool) -> anyhow::Result<ExitCode> {
-        warta::ops::restore(store.database_url.as_deref(), &store.data, &from, force).await?;
-        let st = warta::store::open(store.database_url.as_deref(), &store.data).await?;
-        println!(
-            "restored {}: {} articles",
-            from.display(),
-            st.counts().await?.articles
-        );
-        Ok(ExitCode::SUCCESS)
-    }
+    warta::ops::restore(store.database_url.as_deref(), &store.data, &from, force).await?;
+    let st = warta::store::open(store.database_url.as_deref(), &store.data).await?;
+    println!(
+        "restored {}: {} articles",
+        from.display(),
+        st.counts().await?.articles
+    );
+    Ok(ExitCode::SUCCESS)
+}
 
 pub async fn import(c: ImportCommand) -> anyhow::Result<ExitCode> {
     match c {

@@ -186,4 +186,3 @@ async fn find_account(
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account with e-mail {normalized}"))
 }
-

@@ -379,7 +379,7 @@ fn if_match(headers: &HeaderMap, current: i64) -> Result<i64, AppError> {
         .trim_matches('"')
         .strip_prefix('r')
         .and_then(|n| n.parse::<i64>().ok())
-        .ok_or(AppError::Stale412(current))
+        .ok_or(AppError::Store(crate::store::StoreError::Stale { current }))
 }
 
 pub async fn patch(
@@ -416,20 +416,9 @@ pub async fn patch(
             },
             "story.save",
         )
-        .await
-        .map_err(stale_is_412)?;
+        .await?;
     app.cache.recheck();
     Ok(with_etag(StatusCode::OK, &app, &saved))
-}
-
-/// In HTTP terms a stale revision in `If-Match` is 412.
-fn stale_is_412(e: AppError) -> ApiError {
-    match e {
-        AppError::Store(crate::store::StoreError::Stale { current }) => {
-            ApiError(AppError::Stale412(current))
-        }
-        other => ApiError(other),
-    }
 }
 
 pub async fn add_correction(

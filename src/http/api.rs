@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+
+use axum::Json;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -21,15 +21,12 @@ use crate::store::ArticleQuery;
 const OPENAPI: &str = include_str!("../../api/openapi.json");
 pub const MAX_LIMIT: i64 = 50;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/articles", get(list))
-        .route("/articles/{slug}", get(one))
-        .route("/openapi.json", get(openapi))
-        .fallback(|| async { ApiError(AppError::NotFound) })
+/// Unknown addresses under /api/v1 answer in JSON, like the rest of the API.
+pub async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound)
 }
 
-async fn openapi() -> Response {
+pub async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
@@ -50,7 +47,7 @@ fn int_param(
     }
 }
 
-async fn list(
+pub async fn list(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(params): Query<HashMap<String, String>>,
@@ -97,7 +94,7 @@ async fn list(
     })))
 }
 
-async fn one(
+pub async fn one(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,

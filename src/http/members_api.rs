@@ -64,20 +64,20 @@ pub async fn sign_in(
     let ip = client_ip(&app, &headers, ctx.peer);
     let device = auth::known_device(&app, &headers).await;
     let Some(id) = check_login(&app, &c.email, &c.password, &ip, device).await? else {
-        return Ok((
+        return Ok(crate::error::json_error(
             StatusCode::UNAUTHORIZED,
-            Json(json!({"error": {"status": 401, "message": "wrong e-mail or password"}})),
-        )
-            .into_response());
+            "wrong e-mail or password",
+            json!({}),
+        ));
     };
     if super::two_factor::required(&app, id).await?
         && !super::two_factor::check_code(&app, id, c.code.as_deref().unwrap_or("")).await?
     {
-        return Ok((
+        return Ok(crate::error::json_error(
             StatusCode::UNAUTHORIZED,
-            Json(json!({"error": {"status": 401, "message": "two-factor code required", "two_factor": true}})),
-        )
-            .into_response());
+            "two-factor code required",
+            json!({ "two_factor": true }),
+        ));
     }
     if let Some(old) = &ctx.viewer.session_hash {
         app.store.delete_session(old).await?;

@@ -187,48 +187,15 @@ pub fn router(app: AppState) -> Router {
         .route("/media/{*path}", get(site::media_file))
         .route("/ads/{slot}/image", get(site::ad_image))
         .route("/ads/{slot}/click", get(site::ad_click))
-        .route(
-            "/api/v1/members/session",
-            post(members_api::sign_in).delete(members_api::sign_out),
-        )
-        .route("/api/v1/members/me", get(members_api::me))
         .route("/payments/stripe/webhook", post(payments::stripe_webhook))
         .route(
             "/payments/midtrans/notification",
             post(payments::midtrans_notification),
         )
-        .route(
-            "/api/v1/admin/articles",
-            get(admin_api::list).post(admin_api::create),
-        )
-        .route(
-            "/api/v1/admin/articles/{slug}",
-            get(admin_api::get_one).patch(admin_api::patch),
-        )
-        .route(
-            "/api/v1/admin/sections",
-            get(admin_api::sections).post(admin_api::save_section),
-        )
-        .route(
-            "/api/v1/admin/contributors",
-            get(admin_api::contributors).post(admin_api::save_contributor),
-        )
-        .route(
-            "/api/v1/admin/media",
-            post(backoffice::api_media_upload)
-                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
-        )
-        .route(
-            "/api/v1/admin/articles/{slug}/corrections",
-            post(admin_api::add_correction),
-        )
-        .nest(
-            "/api/v1",
-            api::router().layer(middleware::from_fn_with_state(
-                app.clone(),
-                cache::page_cache,
-            )),
-        )
+        .merge(api_routes().router.layer(middleware::from_fn_with_state(
+            app.clone(),
+            cache::page_cache,
+        )))
         .merge(site)
         .layer(middleware::from_fn_with_state(
             app.clone(),
@@ -247,6 +214,86 @@ pub fn router(app: AppState) -> Router {
             security_headers,
         ))
         .with_state(app)
+}
+
+/// The JSON API's routes, each with the methods it answers. The router is
+/// built from this one list, and a test checks that `api/openapi.json`
+/// describes exactly these (and that the router answers exactly these
+/// methods), so a route cannot be added without its description.
+pub struct ApiRoutes {
+    router: Router<AppState>,
+    pub listed: Vec<(&'static str, &'static str)>,
+}
+
+impl ApiRoutes {
+    fn add(
+        mut self,
+        path: &'static str,
+        methods: &[&'static str],
+        route: axum::routing::MethodRouter<AppState>,
+    ) -> ApiRoutes {
+        self.listed.extend(methods.iter().map(|m| (*m, path)));
+        self.router = self.router.route(path, route);
+        self
+    }
+}
+
+pub fn api_routes() -> ApiRoutes {
+    let media_body = axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024);
+    ApiRoutes {
+        router: Router::new(),
+        listed: Vec::new(),
+    }
+    .add("/api/v1/articles", &["GET"], get(api::list))
+    .add("/api/v1/articles/{slug}", &["GET"], get(api::one))
+    .add("/api/v1/openapi.json", &["GET"], get(api::openapi))
+    .add(
+        "/api/v1/members/session",
+        &["POST", "DELETE"],
+        post(members_api::sign_in).delete(members_api::sign_out),
+    )
+    .add("/api/v1/members/me", &["GET"], get(members_api::me))
+    .add(
+        "/api/v1/admin/articles",
+        &["GET", "POST"],
+        get(admin_api::list).post(admin_api::create),
+    )
+    .add(
+        "/api/v1/admin/articles/{slug}",
+        &["GET", "PATCH"],
+        get(admin_api::get_one).patch(admin_api::patch),
+    )
+    .add(
+        "/api/v1/admin/articles/{slug}/corrections",
+        &["POST"],
+        post(admin_api::add_correction),
+    )
+    .add(
+        "/api/v1/admin/sections",
+        &["GET", "POST"],
+        get(admin_api::sections).post(admin_api::save_section),
+    )
+    .add(
+        "/api/v1/admin/contributors",
+        &["GET", "POST"],
+        get(admin_api::contributors).post(admin_api::save_contributor),
+    )
+    .add(
+        "/api/v1/admin/media",
+        &["POST"],
+        post(backoffice::api_media_upload).layer(media_body),
+    )
+    .fallback_for_unknown()
+}
+
+impl ApiRoutes {
+    /// Anything else under /api/v1 is a JSON 404 (not the site's page).
+    fn fallback_for_unknown(mut self) -> ApiRoutes {
+        self.router = self
+            .router
+            .route("/api/v1/{*rest}", axum::routing::any(api::not_found));
+        self
+    }
 }
 
 /// Any write may change what a reader is (a sign-in, a membership, a

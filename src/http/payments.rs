@@ -160,7 +160,7 @@ async fn answer(
                 }
                 _ => StatusCode::BAD_REQUEST,
             };
-            return (status, Json(json!({ "error": err.to_string() }))).into_response();
+            return error_json(status, &err.to_string());
         }
     };
     match payments::receive(app, e).await {
@@ -171,13 +171,15 @@ async fn answer(
         // Stored but not applied: the provider retries, the scheduler too.
         Err(err) => {
             tracing::error!(error = %err, "payment event stored, not applied yet");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "error": "not applied yet" })),
-            )
-                .into_response()
+            error_json(StatusCode::SERVICE_UNAVAILABLE, "not applied yet")
         }
     }
+}
+
+/// The API's one error shape, `{"error": {"status", "message"}}`, for the
+/// providers' webhooks too.
+fn error_json(status: StatusCode, message: &str) -> Response {
+    crate::error::json_error(status, message, json!({}))
 }
 
 #[derive(Deserialize)]

@@ -1,5 +1,25 @@
-//! One storage interface. SQLite is the embedded default; a PostgreSQL
-//! implementation will sit beside it and pass the same tests.
+//! One storage interface, with an embedded SQLite implementation (the
+//! default) and a PostgreSQL one that pass the same tests.
+//!
+//! The traits are by concern: `Store` (content), `readers::ReaderStore`,
+//! `newsroom::{NewsroomStore, StaffStore, WebhookStore}`,
+//! `payments::PaymentStore`, `mail::{MailStore, DeviceStore}` and
+//! `events::EventStore`; `Backend` is all of them. Their SQL is written
+//! once, in `sql_<concern>.rs`, as macros, and stamped out for each pool by
+//! the one entry macro `sql_store!` (`sqlite.rs`, `postgres.rs`), so the
+//! two implementations cannot drift apart.
+//!
+//! Adding a query:
+//! 1. Declare the method on the trait of its concern (a new trait also goes
+//!    into `Backend` and `sql_store!`).
+//! 2. Write its SQL once in that concern's `sql_*.rs`, in SQL both
+//!    databases read: `$n` parameters, `CAST(x AS T)` not `x::T`,
+//!    `ON CONFLICT`, `RETURNING`; a write that must be atomic takes a
+//!    transaction, and one that depends on what it reads locks a row first
+//!    (see `add_period_tx`).
+//! 3. A schema change is a new migration with the same number in both
+//!    `migrations/sqlite/` and `migrations/postgres/`.
+//! 4. Test it in `tests/store.rs`, which runs each test on both backends.
 
 pub mod events;
 pub mod mail;
@@ -8,10 +28,13 @@ pub mod payments;
 pub mod postgres;
 pub mod readers;
 mod sql;
+mod sql_content;
 mod sql_events;
 mod sql_mail;
 mod sql_newsroom;
 mod sql_payments;
+mod sql_readers;
+mod sql_staff;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -69,6 +92,94 @@ pub struct NewArticle {
     pub tags: Vec<String>,
     #[serde(default)]
     pub corrections: Vec<Correction>,
+}
+
+impl NewArticle {
+    /// A public story in `section` with nothing else yet: credits, body and
+    /// the rest are added with the builder methods below (tests, benches
+    /// and importers start here instead of spelling every field).
+    pub fn new(slug: &str, headline: &str, section: (&str, &str), published_at: i64) -> NewArticle {
+        NewArticle {
+            slug: slug.into(),
+            headline: headline.into(),
+            subheadline: None,
+            summary: None,
+            section: Section {
+                slug: section.0.into(),
+                name: section.1.into(),
+                description: String::new(),
+                parent: None,
+            },
+            credits: Vec::new(),
+            sources: Vec::new(),
+            dateline: None,
+            published_at,
+            updated_at: None,
+            body: Vec::new(),
+            featured_image: None,
+            access: Access::Public,
+            comments: Vec::new(),
+            seo_title: None,
+            social_title: None,
+            tags: Vec::new(),
+            corrections: Vec::new(),
+        }
+    }
+
+    /// Credit a contributor (found or created by slug) in a role.
+    pub fn credit(mut self, slug: &str, name: &str, role: Role) -> NewArticle {
+        self.credits.push((
+            Contributor {
+                slug: slug.into(),
+                name: name.into(),
+                bio: String::new(),
+                photo: None,
+            },
+            role,
+        ));
+        self
+    }
+
+    pub fn paragraph(mut self, text: &str) -> NewArticle {
+        self.body.push(Block::Paragraph { text: text.into() });
+        self
+    }
+
+    /// The whole body at once (replacing what was added).
+    pub fn with_body(mut self, body: Vec<Block>) -> NewArticle {
+        self.body = body;
+        self
+    }
+
+    pub fn published(mut self, at: i64) -> NewArticle {
+        self.published_at = at;
+        self
+    }
+
+    pub fn block(mut self, b: Block) -> NewArticle {
+        self.body.push(b);
+        self
+    }
+
+    pub fn access(mut self, a: Access) -> NewArticle {
+        self.access = a;
+        self
+    }
+
+    pub fn summary(mut self, s: &str) -> NewArticle {
+        self.summary = Some(s.into());
+        self
+    }
+
+    pub fn source(mut self, s: &str) -> NewArticle {
+        self.sources.push(s.into());
+        self
+    }
+
+    pub fn dateline(mut self, d: &str) -> NewArticle {
+        self.dateline = Some(d.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -188,6 +299,8 @@ pub trait Backend:
     Store
     + readers::ReaderStore
     + newsroom::NewsroomStore
+    + newsroom::StaffStore
+    + newsroom::WebhookStore
     + payments::PaymentStore
     + mail::MailStore
     + mail::DeviceStore
@@ -198,6 +311,8 @@ impl<
     T: Store
         + readers::ReaderStore
         + newsroom::NewsroomStore
+        + newsroom::StaffStore
+        + newsroom::WebhookStore
         + payments::PaymentStore
         + mail::MailStore
         + mail::DeviceStore

@@ -168,17 +168,7 @@ pub struct Delivery {
 
 #[async_trait]
 pub trait NewsroomStore: Send + Sync {
-    async fn staff_role(&self, reader_id: i64) -> Result<Option<(StaffRole, Vec<String>)>>;
     /// Give a reader a staff role (None takes it away), with the audit entry.
-    async fn set_staff_role(
-        &self,
-        reader_id: i64,
-        role: Option<(StaffRole, &[String])>,
-        actor: &Actor,
-        now: i64,
-    ) -> Result<()>;
-    async fn staff_members(&self) -> Result<Vec<StaffMember>>;
-
     /// A new story (revision 1). `Conflict` when the slug is taken by a
     /// story or a published article.
     async fn create_story(&self, w: &StoryWrite<'_>, live: Live<'_>, now: i64) -> Result<Story>;
@@ -215,19 +205,8 @@ pub trait NewsroomStore: Send + Sync {
     ) -> Result<()>;
     async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>>;
 
-    async fn create_api_token(
-        &self,
-        name: &str,
-        hash: &str,
-        scopes: &[String],
-        now: i64,
-    ) -> Result<i64>;
     /// The live token with this hash (its last use is recorded).
-    async fn api_token(&self, hash: &str, now: i64) -> Result<Option<ApiToken>>;
-    async fn api_tokens(&self) -> Result<Vec<ApiToken>>;
     /// Revoke every live token with this name; how many were.
-    async fn revoke_api_token(&self, name: &str, now: i64) -> Result<u64>;
-
     async fn create_preview_link(
         &self,
         hash: &str,
@@ -279,10 +258,49 @@ pub trait NewsroomStore: Send + Sync {
     async fn contributors(&self) -> Result<Vec<crate::domain::Contributor>>;
 
     /// The staff member's two-factor state: (secret, pending secret).
-    async fn staff_totp(&self, reader_id: i64) -> Result<(Option<String>, Option<String>)>;
-    async fn set_totp_pending(&self, reader_id: i64, secret: Option<&str>) -> Result<()>;
     /// Turn two-factor on with the pending secret (or off, with None),
     /// with the audit entry.
+    /// Accept a code's time step once: false when it (or a later one) was
+    /// used already.
+    /// The reader and destination of a live challenge.
+    /// Queue the article events after `after` up to `through` that this
+    /// URL has not been sent yet (a URL seen for the first time starts after
+    /// `after`: it gets the events from then on); how many were queued.
+    /// Take one due delivery, leased to this node until `now + lease`, so
+    /// two nodes never send the same one at the same time.
+    /// Record how a delivery went: delivered, or tried again at `next_at`.
+    /// Published articles whose headline contains `text`, newest first:
+    /// the editor's read-also search.
+    async fn search_refs(&self, text: &str, limit: i64, now: i64) -> Result<Vec<ArticleRef>>;
+}
+
+/// The newsroom's people and keys: roles, Admin API tokens, two-step
+/// sign-in and its held sign-ins.
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    async fn staff_role(&self, reader_id: i64) -> Result<Option<(StaffRole, Vec<String>)>>;
+    async fn set_staff_role(
+        &self,
+        reader_id: i64,
+        role: Option<(StaffRole, &[String])>,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<()>;
+    async fn staff_members(&self) -> Result<Vec<StaffMember>>;
+
+    async fn create_api_token(
+        &self,
+        name: &str,
+        hash: &str,
+        scopes: &[String],
+        now: i64,
+    ) -> Result<i64>;
+    async fn api_token(&self, hash: &str, now: i64) -> Result<Option<ApiToken>>;
+    async fn api_tokens(&self) -> Result<Vec<ApiToken>>;
+    async fn revoke_api_token(&self, name: &str, now: i64) -> Result<u64>;
+
+    async fn staff_totp(&self, reader_id: i64) -> Result<(Option<String>, Option<String>)>;
+    async fn set_totp_pending(&self, reader_id: i64, secret: Option<&str>) -> Result<()>;
     async fn set_totp(
         &self,
         reader_id: i64,
@@ -290,8 +308,6 @@ pub trait NewsroomStore: Send + Sync {
         actor: &Actor,
         now: i64,
     ) -> Result<()>;
-    /// Accept a code's time step once: false when it (or a later one) was
-    /// used already.
     async fn use_totp_step(&self, reader_id: i64, step: i64) -> Result<bool>;
     async fn create_login_challenge(
         &self,
@@ -300,13 +316,13 @@ pub trait NewsroomStore: Send + Sync {
         next: &str,
         expires_at: i64,
     ) -> Result<()>;
-    /// The reader and destination of a live challenge.
     async fn login_challenge(&self, hash: &str, now: i64) -> Result<Option<(i64, String)>>;
     async fn delete_login_challenge(&self, hash: &str) -> Result<()>;
+}
 
-    /// Queue the article events after `after` up to `through` that this
-    /// URL has not been sent yet (a URL seen for the first time starts after
-    /// `after`: it gets the events from then on); how many were queued.
+/// Webhook deliveries, fed by the event stream's `webhooks` consumer.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
     async fn queue_webhook_deliveries(
         &self,
         url: &str,
@@ -314,10 +330,7 @@ pub trait NewsroomStore: Send + Sync {
         through: i64,
         now: i64,
     ) -> Result<u64>;
-    /// Take one due delivery, leased to this node until `now + lease`, so
-    /// two nodes never send the same one at the same time.
     async fn claim_delivery(&self, now: i64, lease: i64) -> Result<Option<Delivery>>;
-    /// Record how a delivery went: delivered, or tried again at `next_at`.
     async fn finish_delivery(
         &self,
         d: &Delivery,
@@ -327,8 +340,4 @@ pub trait NewsroomStore: Send + Sync {
         next_at: i64,
         now: i64,
     ) -> Result<()>;
-
-    /// Published articles whose headline contains `text`, newest first:
-    /// the editor's read-also search.
-    async fn search_refs(&self, text: &str, limit: i64, now: i64) -> Result<Vec<ArticleRef>>;
 }

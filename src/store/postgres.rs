@@ -79,7 +79,3 @@ impl PgStore {
 }
 
 crate::sql_store!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow, MIGRATOR);
-crate::sql_newsroom!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
-crate::sql_payments!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
-crate::sql_mail!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
-crate::sql_events!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);

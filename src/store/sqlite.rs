@@ -86,7 +86,3 @@ impl SqliteStore {
 }
 
 crate::sql_store!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow, MIGRATOR);
-crate::sql_newsroom!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
-crate::sql_payments!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
-crate::sql_mail!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
-crate::sql_events!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);

@@ -5,9 +5,7 @@
 //! (forged, replayed, duplicated, out of order, the wrong amount) and a
 //! crash between storing an event and applying it.
 
-mod common;
-
-use common::{Client, NOW, PaySite, TestSite, add_reader, mails, pay_site};
+use crate::common::{Client, NOW, PaySite, TestSite, add_reader, mails, pay_site};
 use warta::domain::newsroom::StaffRole;
 use warta::store::payments::NewPaymentEvent;
 
@@ -16,17 +14,12 @@ const DAY: i64 = 86_400;
 
 async fn signed_in<'a>(site: &'a TestSite, email: &str) -> Client<'a> {
     add_reader(site, email, PW, true).await;
-    let mut c = Client::new(site);
-    let p = c
-        .post("/login", &[("email", email), ("password", PW)])
-        .await;
-    assert_eq!(p.status, 303, "login {email}");
-    c
+    crate::common::log_in(site, email, PW).await
 }
 
 async fn admin<'a>(site: &'a TestSite) -> Client<'a> {
     let id = add_reader(site, "admin@contoh.id", PW, true).await;
-    common::set_role(site, id, StaffRole::Admin, &[]).await;
+    crate::common::set_role(site, id, StaffRole::Admin, &[]).await;
     let mut c = Client::new(site);
     let p = c
         .post("/login", &[("email", "admin@contoh.id"), ("password", PW)])
@@ -766,7 +759,7 @@ async fn an_unreachable_provider_is_a_clear_error_and_charges_nothing() {
         secret_key: "sk".into(),
         ..Default::default()
     });
-    let site = common::demo_site_with(cfg).await;
+    let site = crate::common::demo_site_with(cfg).await;
     let mut c = signed_in(&site, "putus@contoh.id").await;
     let plans = c.get("/plus").await.body;
     assert!(plans.contains("id=\"join-monthly\""));

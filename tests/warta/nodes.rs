@@ -3,17 +3,19 @@
 //! a second, though each node keeps its own page cache; a session made on
 //! one node is good on the other.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Client, NOW, PgDatabase, TestSite, story};
+use crate::common::{Client, NOW, PgDatabase, TestSite, story};
 use warta::store::Backend;
 
 async fn node(store: Arc<dyn Backend>, dir: tempfile::TempDir) -> TestSite {
-    let app =
-        warta::server::build_app(common::test_config(), store, dir.path().to_path_buf()).unwrap();
+    let app = warta::server::build_app(
+        crate::common::test_config(),
+        store,
+        dir.path().to_path_buf(),
+    )
+    .unwrap();
     app.clock.set(NOW);
     let router = warta::http::router(app.clone());
     TestSite {
@@ -65,7 +67,7 @@ async fn two_nodes_act_as_one(a: TestSite, b: TestSite, label: &str) {
         start.elapsed().as_millis()
     );
     // A session started on A is known to B.
-    common::add_reader(&a, "dua@contoh.id", "rahasia-dua-node", true).await;
+    crate::common::add_reader(&a, "dua@contoh.id", "rahasia-dua-node", true).await;
     let mut c = Client::new(&a);
     c.post(
         "/login",

@@ -1,13 +1,11 @@
 //! Webhooks against a local receiver: signed, retried with backoff after a
 //! failure, each event delivered once, in order.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::{Client, NOW, TestSite};
 use axum::http::{HeaderMap, StatusCode};
-use common::{Client, NOW, TestSite};
 use serde_json::{Value, json};
 
 #[derive(Default)]
@@ -47,22 +45,11 @@ async fn site_with_hook(url: &str) -> TestSite {
         "[[webhooks]]\nurl = \"{url}\"\nsecret = \"rahasia-webhook\"\n"
     ))
     .unwrap();
-    common::demo_site_with(cfg).await
+    crate::common::demo_site_with(cfg).await
 }
 
 async fn token(site: &TestSite) -> String {
-    let token = format!("wt_{}", warta::domain::account::new_token());
-    site.app
-        .store
-        .create_api_token(
-            "cms",
-            &warta::domain::account::token_hash(&token),
-            &["articles:write".into(), "articles:publish".into()],
-            NOW,
-        )
-        .await
-        .unwrap();
-    token
+    crate::common::api_token(site, "cms", &["articles:write", "articles:publish"]).await
 }
 
 /// Run deliveries (the background loop may also be sending) until the

@@ -2,9 +2,7 @@
 //! limits, password reset, account changes, memberships and redeem codes,
 //! and what members get: no ads, no call-to-action, one page, full stories.
 
-mod common;
-
-use common::{Client, NOW, add_reader, demo_site, link_in, mails};
+use crate::common::{Client, NOW, add_reader, demo_site, link_in, mails};
 
 #[tokio::test]
 async fn sign_up_verify_by_mail_then_log_in() {
@@ -495,7 +493,7 @@ async fn members_read_without_ads_without_the_pitch_and_on_one_page() {
 
 #[tokio::test]
 async fn members_only_stories_show_a_preview_to_everyone_else() {
-    use warta::domain::{Access, Block, Contributor, Role, Section};
+    use warta::domain::{Access, Block};
     let site = demo_site().await;
     let body: Vec<Block> = (1..=8)
         .map(|i| Block::Paragraph {
@@ -504,39 +502,13 @@ async fn members_only_stories_show_a_preview_to_everyone_else() {
         .collect();
     site.app
         .store
-        .insert_article(&warta::store::NewArticle {
-            slug: "khusus-anggota".into(),
-            headline: "Laporan Khusus Anggota".into(),
-            subheadline: None,
-            summary: None,
-            section: Section {
-                slug: "nasional".into(),
-                name: "Nasional".into(),
-                description: String::new(),
-                parent: None,
-            },
-            credits: vec![(
-                Contributor {
-                    slug: "rina".into(),
-                    name: "Rina".into(),
-                    bio: String::new(),
-                    photo: None,
-                },
-                Role::Writer,
-            )],
-            sources: vec![],
-            dateline: Some("JAKARTA".into()),
-            published_at: NOW - 100,
-            updated_at: None,
-            body,
-            featured_image: None,
-            access: Access::Members,
-            seo_title: None,
-            social_title: None,
-            tags: Vec::new(),
-            corrections: Vec::new(),
-            comments: vec![],
-        })
+        .insert_article(
+            &crate::common::story("khusus-anggota", "Laporan Khusus Anggota")
+                .access(Access::Members)
+                .dateline("JAKARTA")
+                .published(NOW - 100)
+                .with_body(body),
+        )
         .await
         .unwrap();
     let anon = Client::new(&site).get("/nasional/khusus-anggota").await;
@@ -718,7 +690,7 @@ async fn ads_txt_comes_from_configuration() {
         ads_txt: Some("contoh-iklan.id, pub-123, DIRECT".into()),
         ..Default::default()
     };
-    let site = common::demo_site_with(cfg).await;
+    let site = crate::common::demo_site_with(cfg).await;
     let p = site.get("/ads.txt").await;
     assert_eq!(p.status, 200);
     assert_eq!(p.body, "contoh-iklan.id, pub-123, DIRECT");
@@ -759,7 +731,7 @@ async fn an_ad_network_snippet_fills_a_slot_and_its_host_may_run_script() {
         snippet: Some("<ins class=\"jaringan-iklan\" data-unit=\"42\"></ins>".into()),
     });
     cfg.ad_script_sources = vec!["https://iklan.contoh.id".into()];
-    let site = common::demo_site_with(cfg).await;
+    let site = crate::common::demo_site_with(cfg).await;
     let p = site.get("/").await;
     assert!(
         p.body

@@ -2,28 +2,14 @@
 //! If-Match, scheduling with a clock the test controls, and validation
 //! errors that name the field.
 
-mod common;
-
-use common::{Client, NOW, TestSite, demo_site};
+use crate::common::{Client, NOW, TestSite, demo_site};
 use serde_json::{Value, json};
 
 const RA1: &str = "banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan";
 const RA2: &str = "harga-beras-medium-naik-lagi-pedagang-pasar-induk-keluhkan-pasokan";
 
 async fn token(site: &TestSite, name: &str, scopes: &[&str]) -> String {
-    let token = format!("wt_{}", warta::domain::account::new_token());
-    let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
-    site.app
-        .store
-        .create_api_token(
-            name,
-            &warta::domain::account::token_hash(&token),
-            &scopes,
-            NOW,
-        )
-        .await
-        .unwrap();
-    token
+    crate::common::api_token(site, name, scopes).await
 }
 
 async fn call(
@@ -33,7 +19,7 @@ async fn call(
     token: &str,
     body: Option<Value>,
     extra: &[(&str, &str)],
-) -> common::Page {
+) -> crate::common::Page {
     let auth = format!("Bearer {token}");
     let mut headers = vec![("authorization", auth.as_str())];
     headers.extend_from_slice(extra);

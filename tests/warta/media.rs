@@ -1,30 +1,16 @@
 //! Image uploads through the Admin API and the back office: validation with
 //! bad files, responsive sizes, metadata, and srcset on the article page.
 
-mod common;
-
 use std::io::Cursor;
 
-use common::{Client, NOW, TestSite, demo_site};
+use crate::common::{Client, TestSite, demo_site};
 use serde_json::json;
 
 async fn token(site: &TestSite, scopes: &[&str]) -> String {
-    let token = format!("wt_{}", warta::domain::account::new_token());
-    let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
-    site.app
-        .store
-        .create_api_token(
-            "media",
-            &warta::domain::account::token_hash(&token),
-            &scopes,
-            NOW,
-        )
-        .await
-        .unwrap();
-    token
+    crate::common::api_token(site, "media", scopes).await
 }
 
-async fn upload(site: &TestSite, token: &str, bytes: Vec<u8>, query: &str) -> common::Page {
+async fn upload(site: &TestSite, token: &str, bytes: Vec<u8>, query: &str) -> crate::common::Page {
     let auth = format!("Bearer {token}");
     let req = axum::http::Request::builder()
         .method("POST")
@@ -39,7 +25,7 @@ async fn upload(site: &TestSite, token: &str, bytes: Vec<u8>, query: &str) -> co
     let status = res.status();
     let headers = res.headers().clone();
     let body = res.into_body().collect().await.unwrap().to_bytes();
-    common::Page {
+    crate::common::Page {
         status,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
@@ -224,8 +210,8 @@ async fn uploads_get_sizes_metadata_and_srcset_on_the_page() {
 #[tokio::test]
 async fn the_back_office_uploads_with_its_form() {
     let site = demo_site().await;
-    let id = common::add_reader(&site, "w@example.com", "kata-sandi-rahasia", true).await;
-    common::set_role(&site, id, warta::domain::newsroom::StaffRole::Writer, &[]).await;
+    let id = crate::common::add_reader(&site, "w@example.com", "kata-sandi-rahasia", true).await;
+    crate::common::set_role(&site, id, warta::domain::newsroom::StaffRole::Writer, &[]).await;
     let mut c = Client::new(&site);
     c.post(
         "/login",

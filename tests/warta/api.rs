@@ -1,8 +1,6 @@
 //! The Content API (read side), its contract and its errors.
 
-mod common;
-
-use common::demo_site;
+use crate::common::{Client, demo_site};
 
 #[tokio::test]
 async fn list_has_the_contract_fields() {
@@ -135,7 +133,7 @@ async fn articles_scheduled_in_the_future_are_invisible() {
         .unwrap()
         .to_string();
     // Step the clock back two days: the newest story is not out yet.
-    site.app.clock.set(common::NOW - 2 * 86_400);
+    site.app.clock.set(crate::common::NOW - 2 * 86_400);
     assert_eq!(
         site.get(&format!("/api/v1/articles/{slug}")).await.status,
         404
@@ -168,54 +166,30 @@ async fn openapi_document_describes_the_routes() {
 
 #[tokio::test]
 async fn author_text_is_escaped_never_run() {
-    use warta::domain::{Access, Block, Contributor, Role, Section};
+    use warta::domain::{Block, Role};
     use warta::store::NewArticle;
     let site = demo_site().await;
     let evil = "<script>alert('x')</script>";
     site.app
         .store
-        .insert_article(&NewArticle {
-            slug: "uji-xss".into(),
-            headline: format!("Judul {evil}"),
-            subheadline: None,
-            summary: Some(format!("Ringkas \"{evil}")),
-            section: Section {
-                slug: "nasional".into(),
-                name: "Nasional".into(),
-                description: String::new(),
-                parent: None,
-            },
-            credits: vec![(
-                Contributor {
-                    slug: "x".into(),
-                    name: format!("Nama {evil}"),
-                    bio: String::new(),
-                    photo: None,
-                },
-                Role::Writer,
-            )],
-            sources: vec![evil.into()],
-            dateline: Some(evil.into()),
-            published_at: common::NOW - 10,
-            updated_at: None,
-            body: vec![
-                Block::Paragraph {
-                    text: format!("Isi {evil} </script><script>alert(1)</script>"),
-                },
-                Block::Heading { text: evil.into() },
-                Block::ReadAlso {
-                    title: evil.into(),
-                    slug: None,
-                },
-            ],
-            featured_image: None,
-            access: Access::Public,
-            seo_title: None,
-            social_title: None,
-            tags: Vec::new(),
-            corrections: Vec::new(),
-            comments: vec![],
-        })
+        .insert_article(
+            &NewArticle::new(
+                "uji-xss",
+                &format!("Judul {evil}"),
+                ("nasional", "Nasional"),
+                crate::common::NOW - 10,
+            )
+            .summary(&format!("Ringkas \"{evil}"))
+            .credit("x", &format!("Nama {evil}"), Role::Writer)
+            .source(evil)
+            .dateline(evil)
+            .paragraph(&format!("Isi {evil} </script><script>alert(1)</script>"))
+            .block(Block::Heading { text: evil.into() })
+            .block(Block::ReadAlso {
+                title: evil.into(),
+                slug: None,
+            }),
+        )
         .await
         .unwrap();
     let p = site.get("/nasional/uji-xss").await;
@@ -234,4 +208,60 @@ async fn author_text_is_escaped_never_run() {
     let ld = &p.body[start + 35..ld_end];
     let v: serde_json::Value = serde_json::from_str(ld).unwrap();
     assert_eq!(v["headline"], format!("Judul {evil}"));
+}
+
+/// The OpenAPI document describes every route of the JSON API and nothing
+/// else (the router is built from `http::api_routes()`), and the router
+/// answers exactly the methods listed: a route cannot be added without its
+/// description.
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    use std::collections::BTreeSet;
+    let doc: serde_json::Value =
+        serde_json::from_str(include_str!("../../api/openapi.json")).unwrap();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .filter(|m| ["get", "post", "put", "patch", "delete"].contains(&m.as_str()))
+                .map(|m| (m.to_uppercase(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let listed: BTreeSet<(String, String)> = warta::http::api_routes()
+        .listed
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    let undocumented: Vec<_> = listed.difference(&documented).collect();
+    let unserved: Vec<_> = documented.difference(&listed).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes missing from api/openapi.json: {undocumented:?}"
+    );
+    assert!(
+        unserved.is_empty(),
+        "described but not served: {unserved:?}"
+    );
+    let site = demo_site().await;
+    let paths: BTreeSet<&String> = listed.iter().map(|(_, p)| p).collect();
+    for path in paths {
+        let uri = path.replace("{slug}", "tidak-ada");
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            let p = Client::new(&site)
+                .send(method, &uri, Some(("application/json", "{}".into())), &[])
+                .await;
+            let is_listed = listed.contains(&(method.to_string(), path.clone()));
+            assert_eq!(
+                p.status != 405,
+                is_listed,
+                "{method} {uri}: {} (listed: {is_listed})",
+                p.status
+            );
+        }
+    }
 }

@@ -481,40 +481,9 @@ pub async fn set_role(
 
 /// A one-paragraph public story in Nasional, published just before NOW.
 pub fn story(slug: &str, headline: &str) -> warta::store::NewArticle {
-    use warta::domain::{Access, Block, Contributor, Role, Section};
-    warta::store::NewArticle {
-        slug: slug.into(),
-        headline: headline.into(),
-        subheadline: None,
-        summary: None,
-        section: Section {
-            slug: "nasional".into(),
-            name: "Nasional".into(),
-            description: String::new(),
-            parent: None,
-        },
-        credits: vec![(
-            Contributor {
-                slug: "rina".into(),
-                name: "Rina".into(),
-                bio: String::new(),
-                photo: None,
-            },
-            Role::Writer,
-        )],
-        sources: vec![],
-        dateline: None,
-        published_at: NOW - 1,
-        updated_at: None,
-        body: vec![Block::Paragraph { text: "Isi".into() }],
-        featured_image: None,
-        access: Access::Public,
-        seo_title: None,
-        social_title: None,
-        tags: Vec::new(),
-        corrections: Vec::new(),
-        comments: vec![],
-    }
+    warta::store::NewArticle::new(slug, headline, ("nasional", "Nasional"), NOW - 1)
+        .credit("rina", "Rina", warta::domain::Role::Writer)
+        .paragraph("Isi")
 }
 
 /// A demo site served on a real socket, with Stripe and Midtrans pointed at
@@ -576,4 +545,32 @@ pub async fn pay_site() -> PaySite {
         base,
         standin,
     }
+}
+
+/// An Admin API token named `name` with `scopes`, straight in the store.
+pub async fn api_token(site: &TestSite, name: &str, scopes: &[&str]) -> String {
+    let token = format!("wt_{}", warta::domain::account::new_token());
+    let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+    site.app
+        .store
+        .create_api_token(
+            name,
+            &warta::domain::account::token_hash(&token),
+            &scopes,
+            NOW,
+        )
+        .await
+        .unwrap();
+    token
+}
+
+/// A browser-like client signed in with the login form (the account must
+/// exist).
+pub async fn log_in<'a>(site: &'a TestSite, email: &str, password: &str) -> Client<'a> {
+    let mut c = Client::new(site);
+    let p = c
+        .post("/login", &[("email", email), ("password", password)])
+        .await;
+    assert_eq!(p.status, 303, "login {email}: {}", p.body);
+    c
 }

@@ -1,12 +1,10 @@
 //! E-mail through a real SMTP server process (aiosmtpd, started here),
 //! read back from the mailbox it writes, as a reader's inbox would.
 
-mod common;
-
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Client, decode_qp, demo_site_with, link_in};
+use crate::common::{Client, decode_qp, demo_site_with, link_in};
 
 struct Server(Child);
 
@@ -133,7 +131,7 @@ async fn links_ignore_a_forged_host_header() {
     cfg.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
     cfg.base_url = "https://berita.contoh.id".into();
     let site = demo_site_with(cfg).await;
-    common::add_reader(&site, "korban@contoh.id", "rahasia-korban", true).await;
+    crate::common::add_reader(&site, "korban@contoh.id", "rahasia-korban", true).await;
     let mut c = Client::new(&site);
     c.get("/login").await;
     // An https site names its cookies `__Host-…`.

@@ -1,9 +1,7 @@
 //! Comments by readers: who may post, replies, editing, deleting,
 //! reporting, safety of the text, floods, and moderation.
 
-mod common;
-
-use common::{Client, NOW, TestSite, add_reader, demo_site, demo_site_with};
+use crate::common::{Client, NOW, TestSite, add_reader, demo_site, demo_site_with};
 
 async fn article_url(site: &TestSite) -> String {
     let a = site.rich_article().await;
@@ -16,15 +14,7 @@ async fn article_url(site: &TestSite) -> String {
 
 async fn signed_in<'a>(site: &'a TestSite, email: &str, verified: bool) -> Client<'a> {
     add_reader(site, email, "rahasia-panjang", verified).await;
-    let mut c = Client::new(site);
-    let p = c
-        .post(
-            "/login",
-            &[("email", email), ("password", "rahasia-panjang")],
-        )
-        .await;
-    assert_eq!(p.status, 303);
-    c
+    crate::common::log_in(site, email, "rahasia-panjang").await
 }
 
 #[tokio::test]
@@ -290,7 +280,7 @@ async fn blocked_words_and_premoderation_hold_comments_for_staff() {
     // Readers cannot see the queue; staff can, and approve or ban.
     assert_eq!(c.get("/moderation").await.status, 403);
     let staff_id = add_reader(&site, "redaksi@contoh.id", "rahasia-panjang", true).await;
-    common::set_role(
+    crate::common::set_role(
         &site,
         staff_id,
         warta::domain::newsroom::StaffRole::Editor,

@@ -2,26 +2,19 @@
 //! route, the workflow with its illegal moves, the stale-save conflict,
 //! preview links, revisions and the audit log.
 
-mod common;
-
-use common::{Client, NOW, TestSite, add_reader, demo_site};
+use crate::common::{Client, NOW, TestSite, add_reader, demo_site};
 use warta::domain::newsroom::StaffRole;
 
 const PW: &str = "kata-sandi-rahasia";
 
 async fn staff(site: &TestSite, email: &str, role: StaffRole, sections: &[&str]) -> i64 {
     let id = add_reader(site, email, PW, true).await;
-    common::set_role(site, id, role, sections).await;
+    crate::common::set_role(site, id, role, sections).await;
     id
 }
 
 async fn signed_in<'a>(site: &'a TestSite, email: &str) -> Client<'a> {
-    let mut c = Client::new(site);
-    let p = c
-        .post("/login", &[("email", email), ("password", PW)])
-        .await;
-    assert_eq!(p.status, 303, "login {email}: {}", p.body);
-    c
+    crate::common::log_in(site, email, PW).await
 }
 
 /// The form fields of a two-page story with a read-also link and an image.
@@ -46,7 +39,7 @@ async fn post_story(
     uri: &str,
     fields: &[(&'static str, String)],
     extra: &[(&str, &str)],
-) -> common::Page {
+) -> crate::common::Page {
     let mut all: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     all.extend_from_slice(extra);
     c.post(uri, &all).await
@@ -510,9 +503,12 @@ async fn admins_invite_staff_by_mail() {
         )
         .await;
     assert_eq!(p.status, 303, "{}", p.body);
-    let mail = common::mails(&site).await.pop().expect("an invitation");
+    let mail = crate::common::mails(&site)
+        .await
+        .pop()
+        .expect("an invitation");
     assert!(mail.contains("baru@example.com"));
-    let link = common::link_in(&mail);
+    let link = crate::common::link_in(&mail);
     assert!(link.starts_with("/reset?token="));
     let acct = site
         .app
@@ -669,7 +665,7 @@ async fn a_site_can_require_two_step_verification_for_staff() {
         staff_require_totp: true,
         ..Default::default()
     };
-    let site = common::demo_site_with(cfg).await;
+    let site = crate::common::demo_site_with(cfg).await;
     staff(&site, "e@example.com", StaffRole::Editor, &[]).await;
     let mut e = signed_in(&site, "e@example.com").await;
     for uri in ["/admin", "/admin/stories/new", "/admin/media"] {

@@ -2,9 +2,7 @@
 //! compressed, pages that know the reader never are, and a change to the
 //! content reaches readers within a second.
 
-mod common;
-
-use common::{Client, NOW, add_reader, demo_site};
+use crate::common::{Client, NOW, add_reader, demo_site};
 
 #[tokio::test]
 async fn anonymous_pages_are_cached_compressed_and_revalidated() {
@@ -146,7 +144,7 @@ async fn members_share_a_render_but_each_sees_only_their_own_name_and_token() {
     );
     assert!(first.body.contains("Anggota Satu") && !first.body.contains("Anggota Dua"));
     assert!(second.body.contains("Anggota Dua") && !second.body.contains("Anggota Satu"));
-    let token = |c: &Client, p: &common::Page| {
+    let token = |c: &Client, p: &crate::common::Page| {
         let t = c.cookies["warta_csrf"].clone();
         assert!(
             p.body.contains(&format!("name=\"csrf\" value=\"{t}\"")),
@@ -187,7 +185,7 @@ async fn a_new_story_shows_on_cached_pages_within_a_second() {
     // Written straight to the store, as another process or node would.
     site.app
         .store
-        .insert_article(&common::story(
+        .insert_article(&crate::common::story(
             "berita-paling-baru",
             "Berita Paling Baru Sekali",
         ))

@@ -3,13 +3,11 @@
 //! 57P01), then the server itself is restarted. This binary has one test,
 //! so nothing else runs while the server restarts.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{NOW, PgDatabase};
+use crate::common::{NOW, PgDatabase};
 
 struct Load {
     ok: AtomicUsize,
@@ -100,9 +98,10 @@ async fn warta_recovers_when_postgresql_restarts_under_load() {
 
     // 1. Every connection of Warta's is terminated (57P01), as a restart does.
     let name = db.url.rsplit('/').next().unwrap().to_string();
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&common::pg_admin_url())
-        .await
-        .unwrap();
+    let mut admin =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&crate::common::pg_admin_url())
+            .await
+            .unwrap();
     let killed: Vec<bool> = sqlx::query_scalar(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
     )
