@@ -48,4 +48,4 @@ cargo test --workspace --all-targets --locked --no-fail-fast -- --include-ignore
 echo "== the HTTP modules again, on PostgreSQL"
 WARTA_TEST_BACKEND=postgres cargo test --locked --no-fail-fast --test warta -- \
   http_site:: api:: readers:: comments:: smtp:: cache:: admin_api:: newsroom:: \
-  media:: webhooks:: payments:: security::
+  media:: webhooks:: payments:: security:: search::

@@ -61,6 +61,8 @@ pub struct Config {
     pub cache_status_header: bool,
     /// Connections and timeouts of the HTTP server.
     pub server: ServerConfig,
+    /// Search: words the stemmer must leave whole.
+    pub search: SearchConfig,
     /// Megapixels of images decoded at once, across all uploads on a node
     /// (an image decodes to 4 bytes a pixel, and its sizes need more).
     pub media_decode_megapixels: u64,
@@ -234,6 +236,26 @@ impl std::fmt::Debug for Webhook {
     }
 }
 
+/// Search settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Words the stemmer over-cuts (beside the built-in list): they are
+    /// their own stem. Run `warta search reindex` after changing it.
+    pub stem_exclusions: Vec<String>,
+    /// Searches one client may run a minute on one node.
+    pub per_minute: u32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            stem_exclusions: Vec::new(),
+            per_minute: 30,
+        }
+    }
+}
+
 /// How long the server waits for clients, and how many it serves at once.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -399,6 +421,7 @@ impl Default for Config {
             page_cache_mb: 128,
             cache_status_header: false,
             server: ServerConfig::default(),
+            search: SearchConfig::default(),
             media_decode_megapixels: 60,
             webhooks: Vec::new(),
             reader_cache_ms: 1000,
@@ -635,6 +658,17 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// How the store analyses what it indexes for search.
+    pub fn search_settings(&self) -> crate::store::search::SearchSettings {
+        crate::store::search::SearchSettings {
+            analyzer: crate::domain::search::Analyzer::new(
+                &self.locale,
+                &self.search.stem_exclusions,
+            ),
+            preview_paragraphs: self.preview_paragraphs,
+        }
     }
 
     pub fn plan(&self, id: &str) -> Option<&Plan> {

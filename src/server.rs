@@ -25,6 +25,7 @@ pub fn build_app(
             std::time::Duration::from_millis(cfg.reader_cache_ms),
         ),
         csp: crate::http::content_security_policy(cfg),
+        search_limiter: crate::http::search::SearchLimiter::new(cfg.search.per_minute),
         core,
     });
     // Changes announced by the database empty this node's page cache at once.

@@ -7,6 +7,7 @@ mod accounts;
 mod content;
 mod newsroom;
 mod payments;
+mod search;
 mod serve;
 
 use std::path::PathBuf;
@@ -108,12 +109,18 @@ enum Command {
     /// Payments: check them against their events.
     #[command(subcommand)]
     Payments(payments::PaymentsCommand),
+    /// Search: rebuild the index.
+    #[command(subcommand)]
+    Search(search::SearchCommand),
 }
 
 /// Open the configuration and the store the arguments name.
 pub async fn open(args: &StoreArgs) -> anyhow::Result<(Config, Arc<dyn Backend>)> {
     let cfg = Config::load(args.config.as_deref())?;
     let store = warta::store::open(args.database_url.as_deref(), &args.data).await?;
+    // What is indexed for search before the core exists (the demo) is
+    // analysed as the site's settings say.
+    store.configure_search(cfg.search_settings());
     Ok((cfg, store))
 }
 
@@ -152,5 +159,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(c) => newsroom::token(c).await,
         Command::Staff(c) => newsroom::staff(c).await,
         Command::Payments(c) => payments::payments(c).await,
+        Command::Search(c) => search::search(c).await,
     }
 }

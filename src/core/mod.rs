@@ -67,6 +67,7 @@ impl Core {
             &cfg.membership_name(),
         )?;
         views.check()?;
+        store.configure_search(cfg.search_settings());
         let mailer = match &cfg.mail.smtp_url {
             Some(url) => Mailer::smtp(url, &cfg.mail.from)?,
             None => Mailer::folder(data_dir.join("mail"), &cfg.mail.from),

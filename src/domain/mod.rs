@@ -11,6 +11,7 @@ pub mod newsroom;
 pub mod pagination;
 pub mod payment;
 pub mod redirect;
+pub mod search;
 pub mod slug;
 pub mod story;
 pub mod text;

@@ -129,6 +129,18 @@ impl SiteZone {
         )
     }
 
+    /// The start of a day ("2026-11-27") in this zone, in UTC seconds.
+    pub fn day_start(&self, ymd: &str) -> Option<i64> {
+        let d: jiff::civil::Date = ymd.trim().parse().ok()?;
+        Some(
+            d.to_datetime(jiff::civil::Time::midnight())
+                .to_zoned_datetime(self.tz.clone())
+                .ok()?
+                .timestamp()
+                .as_second(),
+        )
+    }
+
     /// The value for a `datetime-local` input.
     pub fn local_input(&self, at: i64) -> String {
         self.zoned(at).strftime("%Y-%m-%dT%H:%M").to_string()

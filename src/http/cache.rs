@@ -42,6 +42,11 @@ pub const PUBLIC_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/articles", &["section", "limit", "page"]),
     ("/api/v1/articles/{slug}", &[]),
     ("/api/v1/openapi.json", &[]),
+    ("/cari", &["q", "section", "author", "from", "to", "page"]),
+    (
+        "/api/v1/search",
+        &["q", "section", "author", "from", "to", "page"],
+    ),
 ];
 
 /// The parameters a public route reads, or `None` for a route that is not public.

@@ -13,6 +13,7 @@ pub mod errors;
 pub mod members_api;
 pub mod payments;
 pub mod reader_cache;
+pub mod search;
 pub mod site;
 pub mod story_form;
 pub mod two_factor;
@@ -39,6 +40,8 @@ pub struct App {
     pub reader_cache: reader_cache::ReaderCache,
     /// The Content-Security-Policy, built once from the settings.
     pub csp: HeaderValue,
+    /// Searches per client on this node.
+    pub search_limiter: search::SearchLimiter,
 }
 
 impl std::ops::Deref for App {
@@ -169,6 +172,8 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/preview/{token}", get(backoffice::preview))
         .route("/ads.txt", get(site::ads_txt))
+        .route("/cari", get(search::page_handler))
+        .route("/opensearch.xml", get(search::opensearch))
         .route("/{section}", get(site::section))
         .route("/{section}/{slug}", get(site::article))
         .route("/{section}/{slug}/comments", post(comments::post))
@@ -247,6 +252,7 @@ pub fn api_routes() -> ApiRoutes {
     .add("/api/v1/articles", &["GET"], get(api::list))
     .add("/api/v1/articles/{slug}", &["GET"], get(api::one))
     .add("/api/v1/openapi.json", &["GET"], get(api::openapi))
+    .add("/api/v1/search", &["GET"], get(search::api))
     .add(
         "/api/v1/members/session",
         &["POST", "DELETE"],

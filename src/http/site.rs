@@ -25,13 +25,13 @@ fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, AppError> {
         .map_err(|e| AppError::BadRequest(e.body_text()))
 }
 
-async fn chrome(app: &AppState, uri: &Uri, ctx: &Ctx) -> Result<Chrome, AppError> {
+pub(super) async fn chrome(app: &AppState, uri: &Uri, ctx: &Ctx) -> Result<Chrome, AppError> {
     Chrome::build(app, ctx, uri).await
 }
 
 /// A rendered page. When the reader switched language with `?lang=`, the
 /// choice is remembered in a cookie.
-fn page(
+pub(super) fn page(
     app: &AppState,
     uri: &Uri,
     name: &str,

@@ -17,6 +17,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "videos.html",
     "video.html",
     "plans.html",
+    "search.html",
     "error.html",
     "login.html",
     "register.html",

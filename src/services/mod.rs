@@ -11,6 +11,7 @@ pub mod mail;
 pub mod memberships;
 pub mod newsroom;
 pub mod payments;
+pub mod search;
 pub mod staff;
 pub mod two_factor;
 pub mod webhooks;

@@ -27,6 +27,7 @@ pub mod newsroom;
 pub mod payments;
 pub mod postgres;
 pub mod readers;
+pub mod search;
 mod sql;
 mod sql_content;
 mod sql_events;
@@ -34,6 +35,7 @@ mod sql_mail;
 mod sql_newsroom;
 mod sql_payments;
 mod sql_readers;
+mod sql_search;
 mod sql_staff;
 pub mod sqlite;
 
@@ -305,6 +307,7 @@ pub trait Backend:
     + mail::MailStore
     + mail::DeviceStore
     + events::EventStore
+    + search::SearchStore
 {
 }
 impl<
@@ -316,7 +319,8 @@ impl<
         + payments::PaymentStore
         + mail::MailStore
         + mail::DeviceStore
-        + events::EventStore,
+        + events::EventStore
+        + search::SearchStore,
 > Backend for T
 {
 }

@@ -170,7 +170,13 @@ macro_rules! sql_store {
             Ok((last, slugs))
         }
 
-        async fn insert_article_tx(tx: &mut Transaction<'_, $Db>, a: &NewArticle) -> Result<i64> {
+        /// Store an article (and index its words for search, in the same
+        /// transaction).
+        async fn insert_article_tx(
+            tx: &mut Transaction<'_, $Db>,
+            a: &NewArticle,
+            search: &$crate::store::search::SearchSettings,
+        ) -> Result<i64> {
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1")
                 .bind(&a.slug)
                 .fetch_optional(&mut **tx)
@@ -216,6 +222,7 @@ macro_rules! sql_store {
                 .execute(&mut **tx)
                 .await?;
             }
+            $Store::index_tx(tx, id, &search.document(a)).await?;
             Ok(id)
         }
 
@@ -226,5 +233,6 @@ macro_rules! sql_store {
         $crate::sql_payments!($Store, $Db, $Row);
         $crate::sql_mail!($Store, $Db, $Row);
         $crate::sql_events!($Store, $Db, $Row);
+        $crate::sql_search!($Store, $Db, $Row);
     };
 }

@@ -69,7 +69,7 @@ macro_rules! sql_content {
                     .await?;
                 }
                 for a in &b.articles {
-                    insert_article_tx(&mut tx, a).await?;
+                    insert_article_tx(&mut tx, a, &self.search_settings()).await?;
                 }
                 tx.commit().await?;
                 self.counts().await
@@ -77,7 +77,7 @@ macro_rules! sql_content {
 
             async fn insert_article(&self, a: &NewArticle) -> Result<i64> {
                 let mut tx = self.pool.begin().await?;
-                let id = insert_article_tx(&mut tx, a).await?;
+                let id = insert_article_tx(&mut tx, a, &self.search_settings()).await?;
                 tx.commit().await?;
                 Ok(id)
             }

@@ -96,7 +96,11 @@ macro_rules! sql_newsroom {
 
         /// Write the readers' copy: replace the stored article of this slug
         /// (keeping its id, comments and first publication time) or add it.
-        async fn upsert_article_tx(tx: &mut Transaction<'_, $Db>, a: &NewArticle) -> Result<i64> {
+        async fn upsert_article_tx(
+            tx: &mut Transaction<'_, $Db>,
+            a: &NewArticle,
+            search: &$crate::store::search::SearchSettings,
+        ) -> Result<i64> {
             let section = section_id(tx, &a.section).await?;
             let existing: Option<i64> = sqlx::query_scalar(
                 "UPDATE articles SET headline = $2, subheadline = $3, summary = $4, section_id = $5, \
@@ -122,8 +126,9 @@ macro_rules! sql_newsroom {
             .fetch_optional(&mut **tx)
             .await?;
             let Some(id) = existing else {
-                return insert_article_tx(tx, a).await;
+                return insert_article_tx(tx, a, search).await;
             };
+            $Store::index_tx(tx, id, &search.document(a)).await?;
             // Credits are rewritten only when they changed: an edit to the
             // text alone then touches no other table (see migration 0013).
             let current: Vec<(String, String)> = sqlx::query(
@@ -154,7 +159,13 @@ macro_rules! sql_newsroom {
 
         /// Change what readers see, and record the article event for
         /// webhooks in the same transaction.
-        async fn apply_live(tx: &mut Transaction<'_, $Db>, slug: &str, live: Live<'_>, now: i64) -> Result<()> {
+        async fn apply_live(
+            tx: &mut Transaction<'_, $Db>,
+            slug: &str,
+            live: Live<'_>,
+            now: i64,
+            search: &$crate::store::search::SearchSettings,
+        ) -> Result<()> {
             let was: Option<String> = sqlx::query_scalar("SELECT status FROM articles WHERE slug = $1")
                 .bind(slug)
                 .fetch_optional(&mut **tx)
@@ -163,14 +174,18 @@ macro_rules! sql_newsroom {
             let event = match live {
                 Live::Keep => None,
                 Live::Publish(a) => {
-                    upsert_article_tx(tx, a).await?;
+                    upsert_article_tx(tx, a, search).await?;
                     Some(if was_live { "article.updated" } else { "article.published" })
                 }
                 Live::Unpublish => {
-                    sqlx::query("UPDATE articles SET status = 'draft' WHERE slug = $1")
-                        .bind(slug)
-                        .execute(&mut **tx)
-                        .await?;
+                    let id: Option<i64> =
+                        sqlx::query_scalar("UPDATE articles SET status = 'draft' WHERE slug = $1 RETURNING id")
+                            .bind(slug)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    if let Some(id) = id {
+                        $Store::unindex_tx(tx, id).await?;
+                    }
                     was_live.then_some("article.unpublished")
                 }
             };
@@ -250,7 +265,7 @@ macro_rules! sql_newsroom {
                 .await
                 .map_err(|e| conflict_on_unique(e, &format!("story {}", w.doc.slug)))?;
                 keep_revision(&mut tx, id, 1, &doc, &w.actor.label, now).await?;
-                apply_live(&mut tx, &w.doc.slug, live, now).await?;
+                apply_live(&mut tx, &w.doc.slug, live, now, &self.search_settings()).await?;
                 audit_tx(&mut tx, w.actor, w.action, &format!("story:{}", w.doc.slug), &w.detail, now).await?;
                 let story = story_tx(&mut tx, id).await?;
                 tx.commit().await?;
@@ -305,7 +320,7 @@ macro_rules! sql_newsroom {
                 if w.new_revision {
                     keep_revision(&mut tx, id, next, &doc, &w.actor.label, now).await?;
                 }
-                apply_live(&mut tx, &slug, live, now).await?;
+                apply_live(&mut tx, &slug, live, now, &self.search_settings()).await?;
                 audit_tx(&mut tx, w.actor, w.action, &format!("story:{slug}"), &w.detail, now).await?;
                 let story = story_tx(&mut tx, id).await?;
                 tx.commit().await?;

@@ -12,6 +12,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
+    pub(super) search: std::sync::RwLock<std::sync::Arc<super::search::SearchSettings>>,
 }
 
 impl SqliteStore {
@@ -81,8 +82,88 @@ impl SqliteStore {
             .min_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            search: Default::default(),
+        })
     }
 }
 
 crate::sql_store!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow, MIGRATOR);
+
+/// Search on SQLite: an FTS5 table of analysed words, `rowid` = the
+/// article's id; relevance is FTS5's bm25 with the headline weighing most
+/// and words as written above their stems.
+impl SqliteStore {
+    pub(super) async fn index_tx(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        article_id: i64,
+        d: &crate::domain::search::SearchDoc,
+    ) -> Result<()> {
+        Self::unindex_tx(tx, article_id).await?;
+        let meta = format!("{} {}", d.meta_exact, d.meta_stem);
+        sqlx::query(
+            "INSERT INTO search_fts (rowid, title_exact, title_stem, lead_exact, lead_stem, body_exact, \
+             body_stem, meta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(article_id)
+        .bind(&d.title_exact)
+        .bind(&d.title_stem)
+        .bind(&d.lead_exact)
+        .bind(&d.lead_stem)
+        .bind(&d.body_exact)
+        .bind(&d.body_stem)
+        .bind(meta)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn unindex_tx(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        article_id: i64,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM search_fts WHERE rowid = $1")
+            .bind(article_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn search_impl(
+        &self,
+        q: &super::search::SearchQuery,
+    ) -> Result<Vec<super::search::SearchHit>> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT a.id, a.slug, a.published_at, \
+             -bm25(search_fts, 10.0, 5.0, 4.0, 2.0, 2.0, 1.0, 1.5) AS relevance \
+             FROM search_fts JOIN articles a ON a.id = search_fts.rowid \
+             WHERE search_fts MATCH $1 AND a.status = 'published' AND a.published_at <= $2 \
+             AND ($3 IS NULL OR a.section_id IN (SELECT id FROM sections WHERE slug = $3 OR parent_id = \
+                  (SELECT id FROM sections WHERE slug = $3))) \
+             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM article_contributors ac JOIN contributors c \
+                  ON c.id = ac.contributor_id WHERE ac.article_id = a.id AND c.slug = $4)) \
+             AND ($5 IS NULL OR a.published_at >= $5) AND ($6 IS NULL OR a.published_at < $6) \
+             ORDER BY search_fts.rowid DESC LIMIT $7",
+        )
+        .bind(super::search::fts5_match(&q.terms))
+        .bind(q.now)
+        .bind(&q.section)
+        .bind(&q.author)
+        .bind(q.from)
+        .bind(q.to)
+        .bind(q.candidates)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| super::search::SearchHit {
+                article_id: r.get("id"),
+                slug: r.get("slug"),
+                published_at: r.get("published_at"),
+                relevance: r.get("relevance"),
+            })
+            .collect())
+    }
+}

@@ -23,6 +23,7 @@ mod ops;
 mod payments;
 mod pg_restart;
 mod readers;
+mod search;
 mod security;
 mod smtp;
 mod store;

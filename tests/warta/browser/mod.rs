@@ -552,4 +552,4 @@ async fn axe_check(c: &Client, pages: &[String]) {
     }
 }
 
-mod newsroom_and_payments;
+mod staff_and_members;

@@ -1,0 +1,215 @@
+//! Full-text search over published stories. The words are analysed in Rust
+//! (`domain::search`) and stored pre-analysed: in an FTS5 table on SQLite
+//! and a weighted `tsvector` with a GIN index on PostgreSQL, written in the
+//! same transaction as the story, so both backends match the same stories
+//! and an edit is searchable the moment it is saved.
+
+use async_trait::async_trait;
+
+use super::{NewArticle, Result};
+use crate::domain::search::{Analyzer, SearchDoc, SearchText, Term};
+use crate::domain::{Access, Block};
+
+/// How a store analyses what it indexes: the site's language (and stem
+/// exclusions), and how much of a members-only story is public.
+#[derive(Debug, Clone)]
+pub struct SearchSettings {
+    pub analyzer: Analyzer,
+    pub preview_paragraphs: usize,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            analyzer: Analyzer::new("id", &[]),
+            preview_paragraphs: 3,
+        }
+    }
+}
+
+impl SearchSettings {
+    /// The index entry of an article: its public text only (a members-only
+    /// story is found by its preview, never by what only members read).
+    pub fn document(&self, a: &NewArticle) -> SearchDoc {
+        self.analyzer
+            .document(&search_text(a, self.preview_paragraphs))
+    }
+}
+
+/// The text of an article as search sees it.
+pub fn search_text(a: &NewArticle, preview_paragraphs: usize) -> SearchText {
+    let visible: Vec<Block> = match a.access {
+        Access::Members => crate::domain::access::preview_blocks(&a.body, preview_paragraphs),
+        _ => a.body.clone(),
+    };
+    SearchText {
+        title: a.headline.clone(),
+        lead: [a.subheadline.as_deref(), a.summary.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        body: body_text(&visible),
+        meta: a
+            .credits
+            .iter()
+            .map(|(c, _)| c.name.as_str())
+            .chain([a.section.name.as_str()])
+            .chain(a.tags.iter().map(String::as_str))
+            .chain(a.dateline.as_deref())
+            .chain(a.sources.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// The text of a stored article as search sees it (for reindexing).
+pub fn article_text(a: &crate::domain::Article, preview_paragraphs: usize) -> SearchText {
+    let visible: Vec<Block> = match a.access {
+        Access::Members => crate::domain::access::preview_blocks(&a.body, preview_paragraphs),
+        _ => a.body.clone(),
+    };
+    SearchText {
+        title: a.headline.clone(),
+        lead: [a.subheadline.as_deref(), a.summary.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        body: body_text(&visible),
+        meta: a
+            .credits
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain([a.section.name.as_str()])
+            .chain(a.tags.iter().map(String::as_str))
+            .chain(a.dateline.as_deref())
+            .chain(a.sources.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// The words of a body, block by block.
+pub fn body_text(blocks: &[Block]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph { text } | Block::Heading { text } => out.push(text),
+            Block::Quote { text, cite } => {
+                out.push(text);
+                out.extend(cite.as_deref());
+            }
+            Block::List { items, .. } => out.extend(items.iter().map(String::as_str)),
+            Block::Image(img) => {
+                out.extend(img.caption.as_deref());
+                out.extend(img.credit.as_deref());
+            }
+            _ => {}
+        }
+    }
+    out.join("\n")
+}
+
+/// A search, with its words already analysed.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub terms: Vec<Term>,
+    pub section: Option<String>,
+    pub author: Option<String>,
+    /// Published at or after / before (UTC seconds).
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub now: i64,
+    /// At most this many matches, the newest first, are ranked.
+    pub candidates: i64,
+}
+
+/// A published story that matches, with the backend's relevance (higher is
+/// better, only comparable within one search).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub article_id: i64,
+    pub slug: String,
+    pub published_at: i64,
+    pub relevance: f64,
+}
+
+#[async_trait]
+pub trait SearchStore: Send + Sync {
+    /// How this store analyses what it indexes (set by the core at start;
+    /// the defaults are Indonesian and three public paragraphs).
+    fn configure_search(&self, settings: SearchSettings);
+    fn search_settings(&self) -> std::sync::Arc<SearchSettings>;
+    /// The newest `candidates` published stories that have every word of
+    /// the query (as written or as its stem), with their relevance.
+    async fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>>;
+    /// Analyse and index every published story again (after the analysis
+    /// or a setting changed); how many were indexed.
+    async fn reindex(&self) -> Result<usize>;
+}
+
+/// A search's words as the FTS5 query: each word as written in any
+/// exact-word column, or its stem in any stem column; every word must
+/// match. Terms are letters and digits only, quoted all the same.
+pub fn fts5_match(terms: &[Term]) -> String {
+    terms
+        .iter()
+        .map(|t| {
+            format!(
+                "({{title_exact lead_exact body_exact meta}} : \"{}\" OR {{title_stem lead_stem body_stem meta}} : \"{}\")",
+                t.exact.replace('"', ""),
+                t.stem.replace('"', "")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The same as a PostgreSQL `tsquery`: stems are stored with a `~` in front
+/// so they never meet a word as written.
+pub fn tsquery(terms: &[Term]) -> String {
+    let lex = |s: &str| format!("'{}'", s.replace(['\'', '\\'], ""));
+    terms
+        .iter()
+        .map(|t| format!("({} | {})", lex(&t.exact), lex(&format!("~{}", t.stem))))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// A document's lexemes for PostgreSQL, by weight: A the headline's words,
+/// B its stems, C the lead and body, D their stems and the bylines.
+pub fn tsvector_parts(d: &SearchDoc) -> [Vec<String>; 4] {
+    let words = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_string).collect() };
+    let stems =
+        |s: &str| -> Vec<String> { s.split_whitespace().map(|w| format!("~{w}")).collect() };
+    let mut c = words(&d.lead_exact);
+    c.extend(words(&d.body_exact));
+    let mut dd = stems(&d.lead_stem);
+    dd.extend(stems(&d.body_stem));
+    dd.extend(words(&d.meta_exact));
+    dd.extend(stems(&d.meta_stem));
+    [words(&d.title_exact), stems(&d.title_stem), c, dd]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_built_from_analysed_words_only() {
+        let a = Analyzer::new("id", &[]);
+        let t = a.query("pemilihan \"presiden\" OR x*").unwrap();
+        let m = fts5_match(&t);
+        assert!(
+            m.contains(": \"pemilihan\"") && m.contains(": \"pilih\""),
+            "{m}"
+        );
+        assert_eq!(m.matches(" AND ").count(), t.len() - 1);
+        let q = tsquery(&t);
+        assert!(
+            q.starts_with("('pemilihan' | '~pilih') & ('presiden'"),
+            "{q}"
+        );
+    }
+}
