@@ -20,9 +20,9 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   npm ci --prefix tests/browser --no-audit --no-fund
 fi
 
-if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
-  echo "== installing aiosmtpd (the SMTP server the mail tests talk to)"
-  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+if ! python3 -c 'import aiosmtpd, feedparser, jsonschema, rfc3339_validator' 2>/dev/null; then
+  echo "== installing aiosmtpd (the mail tests' SMTP server), feedparser and jsonschema (the feed checks)"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd feedparser "jsonschema[format-nongpl]"
 fi
 
 # The store suite and a second pass of the HTTP tests run on PostgreSQL.
@@ -48,4 +48,4 @@ cargo test --workspace --all-targets --locked --no-fail-fast -- --include-ignore
 echo "== the HTTP modules again, on PostgreSQL"
 WARTA_TEST_BACKEND=postgres cargo test --locked --no-fail-fast --test warta -- \
   http_site:: api:: readers:: comments:: smtp:: cache:: admin_api:: newsroom:: \
-  media:: webhooks:: payments:: security:: search::
+  media:: webhooks:: payments:: security:: search:: discovery::

@@ -63,6 +63,8 @@ pub struct Config {
     pub server: ServerConfig,
     /// Search: words the stemmer must leave whole.
     pub search: SearchConfig,
+    /// Feeds, sitemaps, robots.txt and the pings sent on publishing.
+    pub discovery: DiscoveryConfig,
     /// Megapixels of images decoded at once, across all uploads on a node
     /// (an image decodes to 4 bytes a pixel, and its sizes need more).
     pub media_decode_megapixels: u64,
@@ -233,6 +235,33 @@ impl std::fmt::Debug for Webhook {
             .field("url", &self.url)
             .field("events", &self.events)
             .finish_non_exhaustive()
+    }
+}
+
+/// How the site is found: crawlers refused in robots.txt, and who is told
+/// when a story is published.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscoveryConfig {
+    /// User agents refused everything in robots.txt (AI crawlers such as
+    /// "GPTBot", "CCBot", "Google-Extended"). Empty by default.
+    pub refuse_crawlers: Vec<String>,
+    /// WebSub hubs told when a feed changes (and named in the feeds).
+    pub websub_hubs: Vec<String>,
+    /// IndexNow: the key (served at /indexnow.txt) and where to send
+    /// published and updated addresses. No key: no IndexNow.
+    pub indexnow_key: Option<String>,
+    pub indexnow_endpoint: String,
+}
+
+impl Default for DiscoveryConfig {
+    fn default() -> Self {
+        DiscoveryConfig {
+            refuse_crawlers: Vec::new(),
+            websub_hubs: Vec::new(),
+            indexnow_key: None,
+            indexnow_endpoint: "https://api.indexnow.org/indexnow".into(),
+        }
     }
 }
 
@@ -422,6 +451,7 @@ impl Default for Config {
             cache_status_header: false,
             server: ServerConfig::default(),
             search: SearchConfig::default(),
+            discovery: DiscoveryConfig::default(),
             media_decode_megapixels: 60,
             webhooks: Vec::new(),
             reader_cache_ms: 1000,
@@ -577,6 +607,37 @@ impl Config {
                 key: "server",
                 message: "timeouts and max_connections must be at least 1".into(),
             });
+        }
+        if let Some(k) = &self.discovery.indexnow_key
+            && (k.len() < 8
+                || k.len() > 128
+                || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        {
+            return Err(ConfigError::Invalid {
+                key: "discovery.indexnow_key",
+                message: "8 to 128 letters, digits or hyphens".into(),
+            });
+        }
+        for u in self
+            .discovery
+            .websub_hubs
+            .iter()
+            .chain([&self.discovery.indexnow_endpoint])
+        {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                return Err(ConfigError::Invalid {
+                    key: "discovery",
+                    message: format!("{u:?} is not an http(s) address"),
+                });
+            }
+        }
+        for c in &self.discovery.refuse_crawlers {
+            if c.trim().is_empty() || c.contains(['\n', '\r', ':']) {
+                return Err(ConfigError::Invalid {
+                    key: "discovery.refuse_crawlers",
+                    message: format!("{c:?} is not a user agent name"),
+                });
+            }
         }
         if self.media_decode_megapixels < 40 {
             return Err(ConfigError::Invalid {

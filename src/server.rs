@@ -93,6 +93,24 @@ pub fn build_app(
             }
         });
     }
+    // Pings on publishing (IndexNow, WebSub), when the settings ask for them.
+    if tokio::runtime::Handle::try_current().is_ok()
+        && crate::services::pings::Pings::wanted(&app.core)
+    {
+        let weak = Arc::downgrade(&app);
+        tokio::spawn(async move {
+            let pings = crate::services::pings::Pings::default();
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(app) = weak.upgrade() else { break };
+                if let Err(e) = crate::services::events::run(&app.core, &pings).await {
+                    tracing::warn!(error = %e, "pings not sent");
+                }
+            }
+        });
+    }
     // The scheduler: every few seconds on every node; each change is made
     // once (see `Desk::run_due`).
     if tokio::runtime::Handle::try_current().is_ok() {

@@ -43,6 +43,17 @@ pub const PUBLIC_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/articles/{slug}", &[]),
     ("/api/v1/openapi.json", &[]),
     ("/cari", &["q", "section", "author", "from", "to", "page"]),
+    ("/feed.xml", &[]),
+    ("/feed.atom", &[]),
+    ("/feed.json", &[]),
+    ("/{section}/feed.xml", &[]),
+    ("/{section}/feed.atom", &[]),
+    ("/{section}/feed.json", &[]),
+    ("/author/{slug}/{file}", &[]),
+    ("/robots.txt", &[]),
+    ("/sitemap.xml", &[]),
+    ("/sitemaps/{file}", &[]),
+    ("/opensearch.xml", &[]),
     (
         "/api/v1/search",
         &["q", "section", "author", "from", "to", "page"],
@@ -107,6 +118,8 @@ pub struct CachedPage {
     pub etag: HeaderValue,
     pub tags: HeaderValue,
     pub content_type: HeaderValue,
+    /// When a feed or sitemap last changed, as its handler said.
+    pub last_modified: Option<HeaderValue>,
     /// Stories this page shows besides its own (read-also links, the
     /// latest list), from the handler's `x-warta-deps` header.
     pub deps: Vec<String>,
@@ -331,6 +344,24 @@ pub fn tags_for(path: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect();
     let mut tags = vec!["warta".to_string()];
+    // Feeds and sitemaps change with every publish: they carry "feeds" (or
+    // "sitemaps") besides the section or author they are of.
+    if parts.last().is_some_and(|p| p.starts_with("feed.")) {
+        tags.push("feeds".into());
+        match parts.as_slice() {
+            ["author", who, _] => tags.push(format!("author:{who}")),
+            [section, _] => tags.push(format!("section:{section}")),
+            _ => tags.push("home".into()),
+        }
+        return tags.join(" ");
+    }
+    if parts
+        .first()
+        .is_some_and(|p| *p == "sitemaps" || p.starts_with("sitemap"))
+    {
+        tags.push("sitemaps".into());
+        return tags.join(" ");
+    }
     match parts.as_slice() {
         [] => tags.push("home".into()),
         ["author", who] => tags.push(format!("author:{who}")),
@@ -426,6 +457,9 @@ fn respond(page: &CachedPage, req_headers: &HeaderMap, hit: bool, status_header:
     };
     let h = res.headers_mut();
     h.insert(header::ETAG, page.etag.clone());
+    if let Some(lm) = &page.last_modified {
+        h.insert(header::LAST_MODIFIED, lm.clone());
+    }
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(PUBLIC_CACHE),
@@ -457,7 +491,10 @@ fn story_of_path(path: &str) -> Option<&str> {
 fn article_slug(path: &str) -> Option<&str> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match parts.as_slice() {
-        [first, slug] if !crate::domain::slug::RESERVED.contains(first) => Some(slug),
+        // A story's slug never holds a dot: "/nasional/feed.xml" is a feed.
+        [first, slug] if !crate::domain::slug::RESERVED.contains(first) && !slug.contains('.') => {
+            Some(slug)
+        }
         _ => None,
     }
 }
@@ -595,14 +632,11 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
                 .map(|s| s.split(' ').map(str::to_string).collect())
         })
         .unwrap_or_default();
+    // Pages, JSON, feeds, sitemaps: whatever a public route answers in full.
     let cacheable = res.status() == StatusCode::OK
         && !res.headers().contains_key(header::SET_COOKIE)
         && !res.headers().contains_key(header::CACHE_CONTROL)
-        && res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+        && res.headers().contains_key(header::CONTENT_TYPE);
     if !cacheable {
         // Rendered with placeholders but not shareable (an error, a page
         // that set a cookie): fill them in for this reader all the same.
@@ -643,6 +677,7 @@ pub async fn page_cache(State(app): State<AppState>, mut req: Request, next: Nex
             .get(header::CONTENT_TYPE)
             .cloned()
             .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8")),
+        last_modified: parts.headers.get(header::LAST_MODIFIED).cloned(),
         html,
         deps,
     });
@@ -711,6 +746,17 @@ mod tests {
             "warta article:banjir section:nasional"
         );
         assert_eq!(tags_for("/author/rina"), "warta author:rina");
+        assert_eq!(tags_for("/feed.xml"), "warta feeds home");
+        assert_eq!(
+            tags_for("/nasional/feed.atom"),
+            "warta feeds section:nasional"
+        );
+        assert_eq!(
+            tags_for("/author/rina/feed.json"),
+            "warta feeds author:rina"
+        );
+        assert_eq!(tags_for("/sitemaps/2026-11.xml"), "warta sitemaps");
+        assert_eq!(article_slug("/nasional/feed.xml"), None);
     }
 
     #[test]
@@ -774,6 +820,7 @@ mod tests {
             etag: HeaderValue::from_static("\"e\""),
             tags: HeaderValue::from_static("warta"),
             content_type: HeaderValue::from_static("text/html"),
+            last_modified: None,
             deps: Vec::new(),
         })
     }

@@ -10,11 +10,13 @@ pub mod backoffice;
 pub mod cache;
 pub mod comments;
 pub mod errors;
+pub mod feeds;
 pub mod members_api;
 pub mod payments;
 pub mod reader_cache;
 pub mod search;
 pub mod site;
+pub mod sitemaps;
 pub mod story_form;
 pub mod two_factor;
 pub mod view;
@@ -173,6 +175,17 @@ pub fn router(app: AppState) -> Router {
         .route("/preview/{token}", get(backoffice::preview))
         .route("/ads.txt", get(site::ads_txt))
         .route("/cari", get(search::page_handler))
+        .route("/robots.txt", get(sitemaps::robots))
+        .route("/sitemap.xml", get(sitemaps::index))
+        .route("/sitemaps/{file}", get(sitemaps::file))
+        .route("/indexnow.txt", get(sitemaps::indexnow_key))
+        .route("/feed.xml", get(feeds::site_rss))
+        .route("/feed.atom", get(feeds::site_atom))
+        .route("/feed.json", get(feeds::site_json))
+        .route("/author/{slug}/{file}", get(feeds::author))
+        .route("/{section}/feed.xml", get(feeds::section_rss))
+        .route("/{section}/feed.atom", get(feeds::section_atom))
+        .route("/{section}/feed.json", get(feeds::section_json))
         .route("/opensearch.xml", get(search::opensearch))
         .route("/{section}", get(site::section))
         .route("/{section}/{slug}", get(site::article))

@@ -7,10 +7,12 @@
 pub mod accounts;
 pub mod comments;
 pub mod events;
+pub mod feeds;
 pub mod mail;
 pub mod memberships;
 pub mod newsroom;
 pub mod payments;
+pub mod pings;
 pub mod search;
 pub mod staff;
 pub mod two_factor;

@@ -21,6 +21,7 @@
 //!    `migrations/sqlite/` and `migrations/postgres/`.
 //! 4. Test it in `tests/store.rs`, which runs each test on both backends.
 
+pub mod discovery;
 pub mod events;
 pub mod mail;
 pub mod newsroom;
@@ -30,6 +31,7 @@ pub mod readers;
 pub mod search;
 mod sql;
 mod sql_content;
+mod sql_discovery;
 mod sql_events;
 mod sql_mail;
 mod sql_newsroom;
@@ -308,6 +310,7 @@ pub trait Backend:
     + mail::DeviceStore
     + events::EventStore
     + search::SearchStore
+    + discovery::DiscoveryStore
 {
 }
 impl<
@@ -320,7 +323,8 @@ impl<
         + mail::MailStore
         + mail::DeviceStore
         + events::EventStore
-        + search::SearchStore,
+        + search::SearchStore
+        + discovery::DiscoveryStore,
 > Backend for T
 {
 }

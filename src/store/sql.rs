@@ -234,5 +234,6 @@ macro_rules! sql_store {
         $crate::sql_mail!($Store, $Db, $Row);
         $crate::sql_events!($Store, $Db, $Row);
         $crate::sql_search!($Store, $Db, $Row);
+        $crate::sql_discovery!($Store, $Db, $Row);
     };
 }

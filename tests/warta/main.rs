@@ -14,6 +14,7 @@ mod browser;
 mod cache;
 mod comments;
 mod common;
+mod discovery;
 mod http_site;
 mod import_cli;
 mod media;
