@@ -28,7 +28,7 @@ fi
 
 echo "== building (release)"
 cargo build --release --locked -q
-BIN=$ROOT/target/release/warta
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/warta
 
 PIDS=()
 cleanup() {

@@ -19,13 +19,36 @@ async fn main() -> ExitCode {
     match cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("warta: {e:#}");
-            // Configuration mistakes get EX_CONFIG so scripts can tell them apart.
-            if e.downcast_ref::<warta::config::ConfigError>().is_some() {
+            eprintln!("warta: {}", message(&e));
+            // Configuration mistakes (the file, a setting, the data
+            // directory) get EX_CONFIG so scripts can tell them apart.
+            let config = e.downcast_ref::<warta::config::ConfigError>().is_some()
+                || matches!(
+                    e.downcast_ref::<warta::store::StoreError>(),
+                    Some(warta::store::StoreError::DataDir { .. })
+                );
+            if config {
                 ExitCode::from(78)
             } else {
                 ExitCode::FAILURE
             }
         }
     }
+}
+
+/// The error and its causes, each said once: many errors already include
+/// their cause in their own message, so a cause is added only when it is
+/// news.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }

@@ -53,7 +53,9 @@ enum Command {
         #[arg(long, env = "WARTA_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
         /// Load the demo content into an empty store before serving.
-        #[arg(long, env = "WARTA_DEMO")]
+        /// WARTA_DEMO takes 1/0, true/false, yes/no or on/off, like the
+        /// other switches in the environment.
+        #[arg(long, env = "WARTA_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
         demo: bool,
     },
     /// Load the demo content into an empty store.

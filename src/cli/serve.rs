@@ -20,7 +20,23 @@ pub async fn serve(store: StoreArgs, addr: String, demo: bool) -> anyhow::Result
             "demo content loaded"
         );
     }
+    let no_staff = st.staff_members().await?.is_empty();
+    let base = cfg.base_url.clone();
     let app = warta::server::build_app(cfg, st, store.data.clone())?;
+    // What a newcomer needs next, on the terminal they started from.
+    println!("Warta: the site is at {base}/ and the newsroom at {base}/admin");
+    if no_staff {
+        let data = if store.database_url.is_some() {
+            String::new()
+        } else {
+            format!(" --data {}", store.data.display())
+        };
+        println!(
+            "No one works in the newsroom yet. To make yourself its administrator:\n  \
+             warta reader add --email you@example.com --password-stdin --verified --role admin{data}\n\
+             then sign in at {base}/login (an existing reader: warta staff set --email E --role editor{data})"
+        );
+    }
     warta::server::serve(app, &addr).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,9 +13,9 @@ pub const MAX_PASSWORD: usize = 256;
 pub enum AccountError {
     #[error("invalid e-mail address")]
     BadEmail,
-    #[error("password too short")]
+    #[error("password too short: at least {} characters", MIN_PASSWORD)]
     PasswordTooShort,
-    #[error("password too long")]
+    #[error("password too long: at most {} characters", MAX_PASSWORD)]
     PasswordTooLong,
     #[error("display name too long")]
     NameTooLong,

@@ -394,7 +394,7 @@ pub async fn account_page(
     uri: Uri,
 ) -> Result<Response, AppError> {
     let Some(acct) = ctx.viewer.account.clone() else {
-        return Ok(see_other("/login?next=/account"));
+        return Ok(super::auth::sign_in_first("/account"));
     };
     let now = app.clock.now();
     let sessions: Vec<_> = app
@@ -553,7 +553,7 @@ pub async fn redeem(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let Some(acct) = ctx.viewer.account.as_ref() else {
-        return Ok(see_other("/login?next=/plus"));
+        return Ok(super::auth::sign_in_first("/plus"));
     };
     // Guessing codes is as limited as guessing passwords.
     if !app.limits.redeem.allow(&app, &format!("{}", acct.id)).await {

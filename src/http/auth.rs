@@ -250,6 +250,10 @@ pub async fn same_origin_only(State(app): State<AppState>, req: Request, next: N
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && !same_origin(&app, req.headers())
     {
+        // API clients read JSON errors; readers get the page.
+        if req.uri().path().starts_with("/api/") {
+            return crate::error::ApiError(AppError::Forbidden).into_response();
+        }
         return AppError::Forbidden.into_response();
     }
     next.run(req).await
@@ -373,4 +377,11 @@ impl axum::extract::FromRequestParts<AppState> for Ctx {
             shared,
         })
     }
+}
+
+/// The sign-in form, coming back to `next` (a local path, with its query)
+/// after it: every "sign in first" on the site goes through here.
+pub fn sign_in_first(next: &str) -> Response {
+    let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    axum::response::Redirect::to(&format!("/login?{q}")).into_response()
 }

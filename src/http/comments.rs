@@ -43,7 +43,7 @@ pub async fn post(
     check_csrf(&app, &headers, &f.csrf)?;
     let path = article_path(&section, &slug);
     if ctx.viewer.account.is_none() {
-        return Ok(Redirect::to(&format!("/login?next={path}")).into_response());
+        return Ok(super::auth::sign_in_first(&path));
     }
     let parent = match f.parent_id.as_deref().filter(|p| !p.is_empty()) {
         None => None,

@@ -3,6 +3,7 @@
 //! which knows the reader, renders it.
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -12,10 +13,21 @@ use crate::error::ErrorPage;
 
 pub async fn render_error_pages(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let locale = reader_locale(&app, req.uri().query(), req.headers());
+    let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+    let here = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
     let res = next.run(req).await;
     let Some(page) = res.extensions().get::<ErrorPage>().copied() else {
         return res;
     };
+    // A page that needs a signed-in reader (the newsroom, the account,
+    // moderation), opened signed out: the sign-in form, which comes back
+    // here. A form sent signed out stays a 401.
+    if page == ErrorPage::Unauthorized && reading {
+        return super::auth::sign_in_first(&here);
+    }
     let mut chrome = Chrome::minimal(&app, locale);
     if let Ok(s) = app.store.sections().await {
         chrome.sections = s;

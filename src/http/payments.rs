@@ -38,7 +38,7 @@ pub async fn checkout(
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
     let Some(acct) = ctx.viewer.account.as_ref() else {
-        return Ok(Redirect::to("/login?next=/plus").into_response());
+        return Ok(super::auth::sign_in_first("/plus"));
     };
     // Each checkout asks a provider for a session: limited like sign-ups.
     if !app
@@ -97,12 +97,12 @@ pub async fn return_page(
     // Snap adds its own `order_id` to the finish URL; ours is `order`.
     let order = q.get("order").or_else(|| q.get("order_id"));
     let Some(acct) = ctx.viewer.account.as_ref() else {
-        // Back here after signing in (order ids need no escaping; others are dropped).
+        // Back here after signing in (an order id that is not one is dropped).
         let order = order
             .filter(|o| o.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-            .map(|o| format!("%3Forder%3D{o}"))
+            .map(|o| format!("?order={o}"))
             .unwrap_or_default();
-        return Ok(Redirect::to(&format!("/login?next=/plus/return{order}")).into_response());
+        return Ok(super::auth::sign_in_first(&format!("/plus/return{order}")));
     };
     let p = match order {
         Some(o) => app.store.payment_by_order(o).await?,
@@ -208,7 +208,7 @@ pub async fn renewal(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     let Some(reader) = reader_form(&app, &ctx, &headers, &f.csrf)? else {
-        return Ok(Redirect::to("/login?next=/account").into_response());
+        return Ok(super::auth::sign_in_first("/account"));
     };
     let notice = match action.as_str() {
         "cancel" => {
@@ -233,7 +233,7 @@ pub async fn portal(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     let Some(reader) = reader_form(&app, &ctx, &headers, &f.csrf)? else {
-        return Ok(Redirect::to("/login?next=/account").into_response());
+        return Ok(super::auth::sign_in_first("/account"));
     };
     let url = payments::portal_url(&app, reader, id).await?;
     Ok(Redirect::to(&url).into_response())

@@ -54,8 +54,12 @@ impl SearchLimiter {
 }
 
 fn params(q: &HashMap<String, String>) -> Result<SearchParams, AppError> {
-    let page = parse_list_page(q.get("page").map(String::as_str))
-        .map_err(|_| AppError::BadRequest("page must be a whole number from 1".into()))?;
+    let page = parse_list_page(q.get("page").map(String::as_str)).map_err(|_| {
+        AppError::BadRequest(format!(
+            "page must be a whole number from 1 to {}",
+            crate::domain::pagination::MAX_LIST_PAGE
+        ))
+    })?;
     let opt = |k: &str| {
         q.get(k)
             .map(|v| v.trim().to_string())
@@ -181,7 +185,7 @@ pub async fn api(
             "title": h.title,
             "section": { "slug": h.section_slug, "name": h.section_name },
             "published_at": crate::domain::time::rfc3339_utc(h.published_at),
-            "access": if h.members_only { "members" } else { "public" },
+            "access": h.access.as_str(),
             "title_parts": h.title_parts,
             "snippet": h.snippet,
         })).collect::<Vec<_>>(),

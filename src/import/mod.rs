@@ -21,6 +21,11 @@ pub enum ImportFileError {
         file: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{file}: the file is empty or blank: it should hold the text of one article page, \
+         as a browser copies it (headline, time, credits, paragraphs)"
+    )]
+    Empty { file: PathBuf },
     #[error("{file}: no site profile recognises this page (tried: {tried})")]
     NoProfile { file: PathBuf, tried: String },
     #[error("{file}: {source}")]
@@ -90,6 +95,11 @@ pub async fn import_page_text(
         file: file.to_path_buf(),
         source,
     })?;
+    if text.trim().is_empty() {
+        return Err(ImportFileError::Empty {
+            file: file.to_path_buf(),
+        });
+    }
     let profile =
         profiles
             .iter()

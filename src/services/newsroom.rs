@@ -142,6 +142,17 @@ impl Desk<'_> {
         mut errs: Vec<FieldError>,
     ) -> Result<StoryDoc, AppError> {
         doc.normalize();
+        // Uploaded images bring their sizes (for srcset) and, where the
+        // editor left them empty, the caption, credit and alt text from the
+        // library; before the checks, so alt text found there counts.
+        if let Some(img) = doc.featured_image.as_mut() {
+            self.fill_image(img).await?;
+        }
+        for b in doc.body.iter_mut() {
+            if let Block::Image(img) = b {
+                self.fill_image(img).await?;
+            }
+        }
         errs.extend(if publishing {
             doc.check_publishable()
         } else {
@@ -180,16 +191,6 @@ impl Desk<'_> {
                     }
                 }
                 _ => {}
-            }
-        }
-        // Uploaded images bring their sizes (for srcset) and, where the
-        // editor left them empty, the caption and credit from the file.
-        if let Some(img) = doc.featured_image.as_mut() {
-            self.fill_image(img).await?;
-        }
-        for b in doc.body.iter_mut() {
-            if let Block::Image(img) = b {
-                self.fill_image(img).await?;
             }
         }
         for (i, c) in doc.contributors.iter_mut().enumerate() {

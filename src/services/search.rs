@@ -2,7 +2,7 @@
 //! was (`domain::search`), matched by the store, then ranked here by
 //! relevance with a bonus for recent stories, the same way on both
 //! backends. Snippets come from the text the reader may see: a
-//! members-only story shows its preview, never more.
+//! story not open to everyone shows its preview, never more.
 
 use serde::Serialize;
 
@@ -52,7 +52,8 @@ pub struct Hit {
     pub section_slug: String,
     pub section_name: String,
     pub published_at: i64,
-    pub members_only: bool,
+    /// Who may read the whole story; anything but public shows its preview.
+    pub access: crate::domain::Access,
     /// The headline, its matched words marked.
     pub title_parts: Vec<Snippet>,
     pub snippet: Vec<Snippet>,
@@ -119,8 +120,9 @@ pub async fn search(core: &Core, p: &SearchParams) -> Result<Results, SearchErro
         let Some(a) = core.store.article(&h.slug, now).await? else {
             continue;
         };
-        let members = a.access == crate::domain::Access::Members;
-        let visible = if members {
+        // Search serves everyone alike (one cached page): a story that not
+        // every reader may read shows only its preview.
+        let visible = if a.access != crate::domain::Access::Public {
             crate::domain::access::preview_blocks(&a.body, settings.preview_paragraphs)
         } else {
             a.body.clone()
@@ -147,7 +149,7 @@ pub async fn search(core: &Core, p: &SearchParams) -> Result<Results, SearchErro
             section_slug: a.section.slug,
             section_name: a.section.name,
             published_at: a.published_at,
-            members_only: members,
+            access: a.access,
             snippet,
         });
     }

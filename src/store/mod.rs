@@ -62,6 +62,12 @@ pub enum StoreError {
     Stale { current: i64 },
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+    /// The data directory cannot be made or used: a setting to fix.
+    #[error("cannot use the data directory {}: {source}", path.display())]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -13,6 +13,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// A transaction that will write: PostgreSQL's row locks (`FOR UPDATE`
+    /// where the SQL asks for them) order concurrent writers.
+    pub(super) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
     /// Connect to `url` (postgres://user:pass@host:port/db). A server that
     /// is restarting is waited for briefly rather than failing at once.
     pub async fn connect(url: &str) -> Result<PgStore> {

@@ -36,58 +36,82 @@ impl SearchSettings {
     }
 }
 
-/// The text of an article as search sees it.
-pub fn search_text(a: &NewArticle, preview_paragraphs: usize) -> SearchText {
-    let visible: Vec<Block> = match a.access {
-        Access::Members => crate::domain::access::preview_blocks(&a.body, preview_paragraphs),
-        _ => a.body.clone(),
+/// The fields of a story search reads, whichever type holds them.
+struct Fields<'a> {
+    headline: &'a str,
+    subheadline: Option<&'a str>,
+    summary: Option<&'a str>,
+    body: &'a [Block],
+    access: Access,
+    people: Vec<&'a str>,
+    section: &'a str,
+    tags: &'a [String],
+    dateline: Option<&'a str>,
+    sources: &'a [String],
+}
+
+fn text_of(f: Fields<'_>, preview_paragraphs: usize) -> SearchText {
+    let visible: Vec<Block> = match f.access {
+        Access::Public => f.body.to_vec(),
+        // Registered and members' text is found by its preview only.
+        _ => crate::domain::access::preview_blocks(f.body, preview_paragraphs),
     };
     SearchText {
-        title: a.headline.clone(),
-        lead: [a.subheadline.as_deref(), a.summary.as_deref()]
+        title: f.headline.to_string(),
+        lead: [f.subheadline, f.summary]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(" "),
         body: body_text(&visible),
-        meta: a
-            .credits
-            .iter()
-            .map(|(c, _)| c.name.as_str())
-            .chain([a.section.name.as_str()])
-            .chain(a.tags.iter().map(String::as_str))
-            .chain(a.dateline.as_deref())
-            .chain(a.sources.iter().map(String::as_str))
+        meta: f
+            .people
+            .into_iter()
+            .chain([f.section])
+            .chain(f.tags.iter().map(String::as_str))
+            .chain(f.dateline)
+            .chain(f.sources.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join(" "),
     }
 }
 
+/// The text of an article being stored, as search sees it.
+pub fn search_text(a: &NewArticle, preview_paragraphs: usize) -> SearchText {
+    text_of(
+        Fields {
+            headline: &a.headline,
+            subheadline: a.subheadline.as_deref(),
+            summary: a.summary.as_deref(),
+            body: &a.body,
+            access: a.access,
+            people: a.credits.iter().map(|(c, _)| c.name.as_str()).collect(),
+            section: &a.section.name,
+            tags: &a.tags,
+            dateline: a.dateline.as_deref(),
+            sources: &a.sources,
+        },
+        preview_paragraphs,
+    )
+}
+
 /// The text of a stored article as search sees it (for reindexing).
 pub fn article_text(a: &crate::domain::Article, preview_paragraphs: usize) -> SearchText {
-    let visible: Vec<Block> = match a.access {
-        Access::Members => crate::domain::access::preview_blocks(&a.body, preview_paragraphs),
-        _ => a.body.clone(),
-    };
-    SearchText {
-        title: a.headline.clone(),
-        lead: [a.subheadline.as_deref(), a.summary.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-        body: body_text(&visible),
-        meta: a
-            .credits
-            .iter()
-            .map(|c| c.name.as_str())
-            .chain([a.section.name.as_str()])
-            .chain(a.tags.iter().map(String::as_str))
-            .chain(a.dateline.as_deref())
-            .chain(a.sources.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join(" "),
-    }
+    text_of(
+        Fields {
+            headline: &a.headline,
+            subheadline: a.subheadline.as_deref(),
+            summary: a.summary.as_deref(),
+            body: &a.body,
+            access: a.access,
+            people: a.credits.iter().map(|c| c.name.as_str()).collect(),
+            section: &a.section.name,
+            tags: &a.tags,
+            dateline: a.dateline.as_deref(),
+            sources: &a.sources,
+        },
+        preview_paragraphs,
+    )
 }
 
 /// The words of a body, block by block.

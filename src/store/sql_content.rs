@@ -40,7 +40,7 @@ macro_rules! sql_content {
             }
 
             async fn load_bundle(&self, b: &ContentBundle) -> Result<Counts> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 for s in &b.sections {
                     section_id(&mut tx, s).await?;
                 }
@@ -76,7 +76,7 @@ macro_rules! sql_content {
             }
 
             async fn insert_article(&self, a: &NewArticle) -> Result<i64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let id = insert_article_tx(&mut tx, a, &self.search_settings()).await?;
                 tx.commit().await?;
                 Ok(id)
@@ -403,7 +403,7 @@ macro_rules! sql_content {
         }
 
         async fn rate_hit(&self, keys: &[String], max: i64, window: i64, now: i64) -> Result<bool> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             if now % 64 == 0 {
                 // Now and then, forget attempts older than a day for all keys.
                 sqlx::query("DELETE FROM rate_events WHERE at <= $1")

@@ -233,7 +233,7 @@ macro_rules! sql_newsroom {
         #[async_trait]
         impl NewsroomStore for $Store {
             async fn create_story(&self, w: &StoryWrite<'_>, live: Live<'_>, now: i64) -> Result<Story> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let taken: i64 = sqlx::query_scalar(
                     "SELECT (SELECT COUNT(*) FROM stories WHERE slug = $1) + \
                      (SELECT COUNT(*) FROM articles WHERE slug = $1 AND NOT $2)",
@@ -280,7 +280,7 @@ macro_rules! sql_newsroom {
                 live: Live<'_>,
                 now: i64,
             ) -> Result<Story> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let next = if w.new_revision { base_revision + 1 } else { base_revision };
                 let doc = to_json(w.doc);
                 // The revision check and the write are one statement: two
@@ -470,7 +470,7 @@ macro_rules! sql_newsroom {
                 detail: &str,
                 now: i64,
             ) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 audit_tx(&mut tx, actor, action, target, detail, now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -610,7 +610,7 @@ macro_rules! sql_newsroom {
                 actor: &Actor,
                 now: i64,
             ) -> Result<MediaItem> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO media (src, width, height, widths, webp_widths, bytes, content_type, alt, caption, \
                      credit, copyright, uploaded_by, created_at) \
@@ -676,7 +676,7 @@ macro_rules! sql_newsroom {
             }
 
             async fn save_section(&self, sec: &$crate::domain::Section, actor: &Actor, now: i64) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let parent: Option<i64> = match &sec.parent {
                     Some(p) => Some(
                         sqlx::query_scalar("SELECT id FROM sections WHERE slug = $1")
@@ -705,7 +705,7 @@ macro_rules! sql_newsroom {
             }
 
             async fn save_contributor(&self, c: &$crate::domain::Contributor, actor: &Actor, now: i64) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO contributors (slug, name, bio, photo) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, bio = excluded.bio, photo = excluded.photo",

@@ -181,7 +181,7 @@ macro_rules! sql_payments {
             }
 
             async fn commit_payment_step(&self, step: &PaymentStep, now: i64) -> Result<StepResult> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // Whoever marks the event first applies it; a second node (or
                 // a retry after a crash) finds it marked and stops.
                 let marked = sqlx::query(

@@ -242,7 +242,7 @@ macro_rules! sql_readers {
             }
 
             async fn delete_reader(&self, id: i64, now: i64) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "UPDATE readers SET email = 'deleted-' || id || '@deleted.invalid', password_hash = '', \
                      display_name = '', deleted_at = $2 WHERE id = $1",
@@ -410,7 +410,7 @@ macro_rules! sql_readers {
                 req: &$crate::domain::membership::PeriodRequest,
                 now: i64,
             ) -> Result<Membership> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let m = add_period_tx(&mut tx, reader_id, req, now).await?;
                 tx.commit().await?;
                 Ok(m)
@@ -444,7 +444,7 @@ macro_rules! sql_readers {
                 // takes (on SQLite it takes the write lock before any read,
                 // so two writers never deadlock upgrading), and the use count
                 // is checked again inside it.
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("UPDATE readers SET id = id WHERE id = $1")
                     .bind(reader_id)
                     .execute(&mut *tx)
@@ -501,7 +501,7 @@ macro_rules! sql_readers {
             }
 
             async fn add_comment(&self, c: &NewReaderComment) -> Result<i64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO comments (article_id, parent_id, reader_id, author, body, status, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

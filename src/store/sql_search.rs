@@ -30,7 +30,7 @@ macro_rules! sql_search {
                 .await?;
                 let mut n = 0;
                 for batch in slugs.chunks(500) {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.begin_write().await?;
                     for slug in batch {
                         if let Some(a) = self.article(slug, i64::MAX).await? {
                             let doc =

@@ -31,7 +31,7 @@ macro_rules! sql_staff {
                 actor: &Actor,
                 now: i64,
             ) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let detail = match role {
                     Some((r, sections)) => {
                         sqlx::query(
@@ -93,7 +93,7 @@ macro_rules! sql_staff {
                 scopes: &[String],
                 now: i64,
             ) -> Result<i64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO api_tokens (name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4) \
                      RETURNING id",
@@ -137,7 +137,7 @@ macro_rules! sql_staff {
             }
 
             async fn revoke_api_token(&self, name: &str, now: i64) -> Result<u64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let n = sqlx::query(
                     "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
                 )
@@ -173,7 +173,7 @@ macro_rules! sql_staff {
             }
 
             async fn set_totp(&self, reader_id: i64, secret: Option<&str>, actor: &Actor, now: i64) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "UPDATE staff SET totp_secret = $2, totp_pending = NULL, totp_last_step = NULL WHERE reader_id = $1",
                 )
@@ -248,7 +248,7 @@ macro_rules! sql_staff {
                 through: i64,
                 now: i64,
             ) -> Result<u64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let newest = through;
                 sqlx::query(
                     "INSERT INTO webhook_marks (url, last_event_id) VALUES ($1, $2) ON CONFLICT (url) DO NOTHING",

@@ -18,10 +18,9 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Open (creating if needed) `warta.db` in `dir`.
     pub async fn open_dir(dir: &Path) -> Result<SqliteStore> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Db(sqlx::Error::Configuration(
-                format!("cannot create data directory {}: {e}", dir.display()).into(),
-            ))
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+            path: dir.to_path_buf(),
+            source,
         })?;
         let opts = SqliteConnectOptions::new()
             .filename(dir.join("warta.db"))
@@ -31,6 +30,14 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(5));
         Self::connect(opts, 8).await
+    }
+
+    /// A transaction that will write. `BEGIN IMMEDIATE` takes the write lock
+    /// at the start: a deferred transaction that reads and then writes cannot
+    /// wait for the lock (SQLite answers "database is locked" at once), while
+    /// one that starts by asking for it waits its turn (busy_timeout).
+    pub(super) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// SQLite cannot announce changes to other processes.

@@ -234,6 +234,22 @@ async fn refused_texts_name_the_file_and_what_is_missing() {
     }
 }
 
+#[test]
+fn an_empty_or_blank_file_says_what_it_should_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [("kosong.txt", ""), ("spasi.txt", " \n\n\t\n")] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let out = warta(&dir.path().join("data"), &[f.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(name) && err.contains("empty or blank") && err.contains("article page"),
+            "{name}: {err}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn importing_the_same_page_twice_keeps_both_under_distinct_slugs() {
     let dir = tempfile::tempdir().unwrap();

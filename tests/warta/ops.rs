@@ -423,3 +423,69 @@ fn sigterm_finishes_requests_in_flight() {
     };
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// The first minutes with `warta serve`: a data directory that cannot be
+/// made is said once and exits 78 (a setting to fix), a theme directory
+/// that does not exist likewise, WARTA_DEMO takes 1, and the serve command
+/// says where the newsroom is and how to get in.
+#[test]
+fn serve_says_what_is_wrong_once_and_where_the_newsroom_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let data = file.join("data");
+    let o = warta(&["serve", "--data", data.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(78));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("a-file").count(), 1, "{err}");
+    assert!(err.contains("data directory"), "{err}");
+
+    let config = dir.path().join("warta.toml");
+    std::fs::write(&config, "theme_dir = \"/no/such/theme\"\n").unwrap();
+    let o = warta(
+        &[
+            "serve",
+            "--data",
+            dir.path().join("d1").to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(78));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("theme_dir"));
+
+    let port = free_port();
+    let data = dir.path().join("d2");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_warta"))
+        .args(["serve", "--data", data.to_str().unwrap()])
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .env("WARTA_DEMO", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut home = None;
+    while home.is_none() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+        home = request(port, "GET", "/", &[], "");
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!("http://127.0.0.1:{port}/admin")),
+        "{said}"
+    );
+    assert!(
+        said.contains("warta reader add") && said.contains("--role admin"),
+        "{said}"
+    );
+    // WARTA_DEMO=1 loaded the demo: the home page lists stories.
+    let (status, _, body) = home.unwrap();
+    assert_eq!(status, 200);
+    assert!(body.matches("<article").count() > 3, "{body}");
+}

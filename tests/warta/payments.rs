@@ -718,7 +718,7 @@ async fn operators_see_payments_with_their_events_and_can_grant() {
         .await;
     assert_eq!(
         anon.header("location"),
-        format!("/login?next=/plus/return%3Forder%3D{order}")
+        format!("/login?next=%2Fplus%2Freturn%3Forder%3D{order}")
     );
     // Readers cannot see the operators' page.
     assert_eq!(c.get("/admin/payments").await.status, 403);

@@ -143,7 +143,7 @@ async fn login_sets_a_safe_cookie_rotates_the_session_and_logout_revokes_it() {
     stale.cookies.insert("warta_session".into(), first);
     assert_eq!(
         stale.get("/account").await.header("location"),
-        "/login?next=/account"
+        "/login?next=%2Faccount"
     );
     // Open redirects are refused.
     let p = c
@@ -164,6 +164,31 @@ async fn login_sets_a_safe_cookie_rotates_the_session_and_logout_revokes_it() {
     let mut replay = Client::new(&site);
     replay.cookies.insert("warta_session".into(), token);
     assert_eq!(replay.get("/account").await.status, 303);
+}
+
+#[tokio::test]
+async fn a_signed_out_reader_opening_their_account_signs_in_and_comes_back() {
+    let site = demo_site().await;
+    add_reader(&site, "rina@contoh.id", "rahasia-rina", true).await;
+    let mut c = Client::new(&site);
+    let p = c.get("/account").await;
+    assert_eq!(p.status, 303);
+    assert_eq!(p.header("location"), "/login?next=%2Faccount");
+    let form = c.get("/login?next=%2Faccount").await;
+    assert!(form.body.contains("name=\"next\" value=\"/account\""));
+    let p = c
+        .post(
+            "/login",
+            &[
+                ("email", "rina@contoh.id"),
+                ("password", "rahasia-rina"),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(p.header("location"), "/account");
+    assert_eq!(c.get("/account").await.status, 200);
 }
 
 #[tokio::test]
@@ -245,6 +270,24 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
         )
         .await;
     assert_eq!(p.status, 403);
+    assert!(!c.signed_in());
+    // The JSON API refuses the same in JSON, as its clients read errors.
+    let p = c
+        .send(
+            "POST",
+            "/api/v1/members/session",
+            Some((
+                "application/json",
+                r#"{"email":"rina@contoh.id","password":"rahasia-rina"}"#.to_string(),
+            )),
+            &[
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    assert_eq!(p.json()["error"]["status"], 403, "{}", p.body);
     assert!(!c.signed_in());
 }
 

@@ -12,18 +12,20 @@ use warta::store::sqlite::SqliteStore;
 use warta::store::{Backend, NewArticle};
 
 /// Fictional stories written for these tests.
+/// A story in Nasional by Tari Wulan, an hour old.
+fn story(slug: &str, title: &str, body: &[&str]) -> NewArticle {
+    let mut a = NewArticle::new(slug, title, ("nasional", "Nasional"), NOW - 3600).credit(
+        "tari-wulan",
+        "Tari Wulan",
+        Role::Writer,
+    );
+    for p in body {
+        a = a.paragraph(p);
+    }
+    a
+}
+
 fn corpus() -> Vec<NewArticle> {
-    let story = |slug: &str, title: &str, body: &[&str]| {
-        let mut a = NewArticle::new(slug, title, ("nasional", "Nasional"), NOW - 3600).credit(
-            "tari-wulan",
-            "Tari Wulan",
-            Role::Writer,
-        );
-        for p in body {
-            a = a.paragraph(p);
-        }
-        a
-    };
     vec![
         story(
             "pemilihan-kepala-daerah-tavora",
@@ -253,6 +255,26 @@ async fn members_only_text_is_never_matched_or_shown() {
     let page = site.get("/cari?q=dermaga").await;
     assert!(!page.body.contains("rahasiakuantum"));
     assert!(!page.body.contains("paragraf keempat"));
+
+    // A story for signed-in readers is found and shown by its preview only,
+    // like a members' story: search pages are the same for everyone.
+    let registered = story(
+        "untuk-pembaca-terdaftar",
+        "Catatan Pembaca Terdaftar dari Pelabuhan",
+        &[
+            "Paragraf pertama menyebut mercusuar tua.",
+            "Paragraf kedua.",
+            "Paragraf ketiga.",
+            "Hanya pembaca masuk membaca kata rahasiaregistrasi di sini.",
+        ],
+    )
+    .access(Access::Registered);
+    site.app.store.insert_article(&registered).await.unwrap();
+    let hidden = site.get("/api/v1/search?q=rahasiaregistrasi").await.json();
+    assert_eq!(hidden["total"], 0);
+    let shown = site.get("/api/v1/search?q=mercusuar").await.json();
+    assert_eq!(shown["results"][0]["slug"], "untuk-pembaca-terdaftar");
+    assert_eq!(shown["results"][0]["access"], "registered");
 }
 
 #[tokio::test]

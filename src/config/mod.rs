@@ -555,10 +555,10 @@ impl Config {
             self.theme_dir = Some(v.into());
         }
         if let Some(v) = get("WARTA_CACHE_STATUS_HEADER") {
-            self.cache_status_header = matches!(v.as_str(), "1" | "true" | "on");
+            self.cache_status_header = switch(&v);
         }
         if let Some(v) = get("WARTA_PAGE_CACHE") {
-            self.page_cache = !matches!(v.as_str(), "0" | "false" | "off");
+            self.page_cache = switch(&v);
         }
         if let Some(v) = get("WARTA_SMTP_URL") {
             self.mail.smtp_url = Some(v);
@@ -592,6 +592,14 @@ impl Config {
             });
         }
         self.base_url = self.base_url.trim_end_matches('/').to_string();
+        if let Some(d) = &self.theme_dir
+            && !d.is_dir()
+        {
+            return Err(ConfigError::Invalid {
+                key: "theme_dir",
+                message: format!("{} is not a directory", d.display()),
+            });
+        }
         if self.page_cache_mb == 0 {
             return Err(ConfigError::Invalid {
                 key: "page_cache_mb",
@@ -754,103 +762,14 @@ impl Config {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_derive_from_the_site_name() {
-        let c = Config {
-            site_name: "Kabar Kita".into(),
-            ..Config::default()
-        };
-        assert_eq!(c.membership_name(), "Kabar Kita+");
-        assert_eq!(c.dateline_name(), "KABAR KITA");
-    }
-
-    #[test]
-    fn environment_overrides_the_file() {
-        let mut c = Config::default();
-        c.apply_env(|k| (k == "WARTA_SITE_NAME").then(|| "Lain".to_string()));
-        assert_eq!(c.site_name, "Lain");
-    }
-
-    #[test]
-    fn bad_settings_are_named() {
-        let mut c = Config {
-            time_zone: "Nowhere/City".into(),
-            ..Config::default()
-        };
-        let e = c.validate().unwrap_err().to_string();
-        assert!(e.contains("time_zone"), "{e}");
-        let mut c = Config {
-            locale: "fr".into(),
-            ..Config::default()
-        };
-        assert!(c.validate().unwrap_err().to_string().contains("locale"));
-    }
-
-    #[test]
-    fn smtp_secrets_are_not_printed() {
-        let mut c = Config::default();
-        c.mail.smtp_url = Some("smtps://user:hunter2@mail.example".into());
-        assert!(!format!("{c:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn payment_secrets_come_from_the_environment_and_are_not_printed() {
-        let c: Config = toml::from_str(
-            "[payments.stripe]\nsecret_key_env = \"WARTA_TEST_NO_SUCH_VAR\"\nwebhook_secret = \"whsec_shh\"\n\
-             [payments.midtrans]\nserver_key = \"SB-Mid-server-shh\"",
-        )
-        .unwrap();
-        let stripe = c.payments.stripe.as_ref().unwrap();
-        assert_eq!(stripe.secret_key(), "");
-        assert_eq!(stripe.webhook_secret(), "whsec_shh");
-        assert_eq!(stripe.api_base, "https://api.stripe.com");
-        let printed = format!("{c:?}");
-        assert!(!printed.contains("shh"), "{printed}");
-    }
-
-    #[test]
-    fn a_provider_without_its_secrets_is_refused() {
-        let mut c: Config =
-            toml::from_str("[payments.midtrans]\nserver_key_env = \"WARTA_TEST_NO_SUCH_VAR\"")
-                .unwrap();
-        let e = c.validate().unwrap_err().to_string();
-        assert!(
-            e.contains("payments.midtrans") && e.contains("WARTA_TEST_NO_SUCH_VAR"),
-            "{e}"
-        );
-        let mut c: Config =
-            toml::from_str("[payments.stripe]\nsecret_key = \"sk\"\nwebhook_secret_env = \"WARTA_TEST_NO_SUCH_VAR\"")
-                .unwrap();
-        assert!(
-            c.validate()
-                .unwrap_err()
-                .to_string()
-                .contains("payments.stripe")
-        );
-    }
-
-    /// The sample in the README is a file an operator copies: it must load.
-    #[test]
-    fn the_readme_sample_config_loads() {
-        let readme = include_str!("../README.md");
-        let start = readme.find("```toml\nsite_name").expect("the sample") + "```toml\n".len();
-        let end = start + readme[start..].find("```").unwrap();
-        let mut c: Config = toml::from_str(&readme[start..end]).unwrap_or_else(|e| panic!("{e}"));
-        c.validate().unwrap();
-        assert_eq!(c.site_name, "Kabar Nusantara");
-        assert_eq!(c.ads.len(), 1);
-        assert!(c.ads_txt.is_some() && c.page_cache_mb == 128);
-        assert_eq!(c.server.max_connections, 4096);
-        assert_eq!(c.plans[0].id, "monthly");
-    }
-
-    #[test]
-    fn unknown_keys_in_the_file_are_refused() {
-        let e = toml::from_str::<Config>("site_nmae = \"x\"").unwrap_err();
-        assert!(e.to_string().contains("site_nmae"));
-    }
+/// A switch in the environment: 1, true, yes and on (any case) are on;
+/// anything else is off. The same words as clap's `--demo`/`WARTA_DEMO`.
+fn switch(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on" | "y"
+    )
 }
+
+#[cfg(test)]
+mod tests;
