@@ -5,7 +5,7 @@
 # Reports p50 and p99 at one connection (a reader's wait) and requests/s
 # at four (a busy node), per backend. Loopback only.
 #
-#   bash bench/search.sh          # ARTICLES=100000 DURATION=10
+#   bash bench/search.sh          # ARTICLES=100000 DURATION=10 FRESH=1 (load again)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -45,7 +45,12 @@ bench() {  # label [database-url]
   local label=$1 db=${2:-}
   local dargs=(--data "$WORK/data-$label" --config "$WORK/warta.toml")
   [ -n "$db" ] && dargs+=(--database-url "$db")
-  if [ ! -f "$WORK/data-$label/.loaded" ] || [ -n "$db" ]; then
+  # A loaded store is kept (in $WORK, and the PostgreSQL database
+  # warta_bench_search) for the next run; FRESH=1 loads again.
+  if [ ! -f "$WORK/data-$label/.loaded" ] || [ -n "${FRESH:-}" ]; then
+    if [ -n "$db" ]; then
+      psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS warta_bench_search WITH (FORCE)" -c "CREATE DATABASE warta_bench_search" > /dev/null
+    fi
     rm -rf "$WORK/data-$label"
     local t0=$SECONDS
     "$BIN" demo "${dargs[@]}" --articles "$ARTICLES" | tail -1
@@ -69,8 +74,8 @@ bench() {  # label [database-url]
 }
 
 bench sqlite
-DB=warta_bench_search_$$
-psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" > /dev/null
-bench postgres "${PG_ADMIN%/*}/$DB"
-psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" > /dev/null || true
-echo "results in $OUT"
+if ! psql "$PG_ADMIN" -Atc "SELECT 1 FROM pg_database WHERE datname = 'warta_bench_search'" | grep -q 1; then
+  rm -f "$WORK/data-postgres/.loaded"
+fi
+bench postgres "${PG_ADMIN%/*}/warta_bench_search"
+echo "results in $OUT (drop the kept database with: psql -c 'DROP DATABASE warta_bench_search')"

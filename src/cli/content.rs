@@ -36,6 +36,7 @@ pub async fn demo(store: StoreArgs, articles: usize) -> anyhow::Result<ExitCode>
     if articles > 0 {
         c = warta::demo::synthetic::generate(st.as_ref(), articles, now).await?;
     }
+    st.refresh_planner_stats().await?;
     println!(
         "loaded demo content into {}: {} sections, {} contributors, {} articles, {} videos, {} comments",
         store.data.display(),
@@ -123,6 +124,9 @@ pub async fn import(c: ImportCommand) -> anyhow::Result<ExitCode> {
                         );
                     }
                 }
+            }
+            if files.len() > 100 {
+                st.refresh_planner_stats().await?;
             }
             Ok(if failed == 0 {
                 ExitCode::SUCCESS

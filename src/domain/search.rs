@@ -89,6 +89,30 @@ pub struct SearchDoc {
     /// Bylines, section, tags, dateline and sources.
     pub meta_exact: String,
     pub meta_stem: String,
+    /// Filter tokens (`facet`): the story's section and its authors, so a
+    /// filtered search is one index lookup, not a walk through matches.
+    pub facets: String,
+}
+
+/// What a search can be narrowed to, as an index token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Facet<'a> {
+    Section(&'a str),
+    Author(&'a str),
+}
+
+/// The index token of a facet: a letter and the slug in hex, so that it is
+/// one word to every tokenizer and can never be a word a reader types.
+pub fn facet(f: Facet<'_>) -> String {
+    let (kind, slug) = match f {
+        Facet::Section(s) => ("fs", s),
+        Facet::Author(s) => ("fa", s),
+    };
+    let mut out = String::from(kind);
+    for b in slug.bytes() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }
 
 /// The text of a story, by field, as search sees it.
@@ -99,6 +123,8 @@ pub struct SearchText {
     /// Only the public part of a members-only story.
     pub body: String,
     pub meta: String,
+    /// Index tokens made with `facet`.
+    pub facets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -184,6 +210,7 @@ impl Analyzer {
             body_stem,
             meta_exact,
             meta_stem,
+            facets: t.facets.join(" "),
         }
     }
 
@@ -308,6 +335,18 @@ mod tests {
 
     fn stems(a: &Analyzer, text: &str) -> Vec<String> {
         a.terms(text).into_iter().map(|t| t.stem).collect()
+    }
+
+    #[test]
+    fn facets_are_single_tokens_no_reader_types() {
+        assert_eq!(facet(Facet::Section("nasional")), "fs6e6173696f6e616c");
+        assert_eq!(facet(Facet::Author("a-b")), "fa612d62");
+        assert_ne!(facet(Facet::Section("ab")), facet(Facet::Author("ab")));
+        assert!(
+            facet(Facet::Section("kesehatan-jiwa"))
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric())
+        );
     }
 
     #[test]

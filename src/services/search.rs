@@ -13,8 +13,11 @@ use crate::store::search::{SearchQuery, body_text};
 
 /// Results a page shows.
 pub const PER_PAGE: usize = 10;
-/// Matches ranked, the newest first: beyond them a reader narrows by date.
-pub const CANDIDATES: i64 = 1000;
+/// Matches ranked, the newest first: beyond them a reader narrows by
+/// section, author or date. Scoring is most of a search's cost (bm25 and
+/// ts_rank read every candidate's positions), so the number is kept to
+/// what a reader pages through: 30 pages.
+pub const CANDIDATES: i64 = 300;
 
 /// What a reader asked for.
 #[derive(Debug, Clone, Default)]
@@ -88,11 +91,25 @@ pub async fn search(core: &Core, p: &SearchParams) -> Result<Results, SearchErro
     let from = day(&p.from, "from")?;
     let to = day(&p.to, "to")?.map(|t| t + 86_400);
     let now = core.clock.now();
+    // A section and its subsections (a name no section has finds nothing).
+    let sections: Vec<String> = match p.section.as_deref().filter(|s| !s.is_empty()) {
+        None => Vec::new(),
+        Some(wanted) => std::iter::once(wanted.to_string())
+            .chain(
+                core.store
+                    .sections()
+                    .await?
+                    .into_iter()
+                    .filter(|s| s.parent.as_deref() == Some(wanted))
+                    .map(|s| s.slug),
+            )
+            .collect(),
+    };
     let mut hits = core
         .store
         .search(&SearchQuery {
             terms: terms.clone(),
-            section: p.section.clone().filter(|s| !s.is_empty()),
+            sections,
             author: p.author.clone().filter(|s| !s.is_empty()),
             from,
             to,

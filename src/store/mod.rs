@@ -341,6 +341,9 @@ pub trait Store: Send + Sync {
     async fn migrate(&self) -> Result<Vec<i64>>;
     async fn counts(&self) -> Result<Counts>;
     async fn load_bundle(&self, bundle: &ContentBundle) -> Result<Counts>;
+    /// Fresh table statistics after a bulk write (a demo, an import, a
+    /// reindex), so the query planner does not plan for an empty store.
+    async fn refresh_planner_stats(&self) -> Result<()>;
     /// Store one article with its credits and comments, all or nothing.
     async fn insert_article(&self, article: &NewArticle) -> Result<i64>;
     async fn article_slug_taken(&self, slug: &str) -> Result<bool>;

@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 
 use super::{NewArticle, Result};
-use crate::domain::search::{Analyzer, SearchDoc, SearchText, Term};
+use crate::domain::search::{Analyzer, Facet, SearchDoc, SearchText, Term, facet};
 use crate::domain::{Access, Block};
 
 /// How a store analyses what it indexes: the site's language (and stem
@@ -44,7 +44,10 @@ struct Fields<'a> {
     body: &'a [Block],
     access: Access,
     people: Vec<&'a str>,
+    /// Slugs of the people credited, for the author filter.
+    people_slugs: Vec<&'a str>,
     section: &'a str,
+    section_slug: &'a str,
     tags: &'a [String],
     dateline: Option<&'a str>,
     sources: &'a [String],
@@ -73,6 +76,10 @@ fn text_of(f: Fields<'_>, preview_paragraphs: usize) -> SearchText {
             .chain(f.sources.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join(" "),
+        facets: [facet(Facet::Section(f.section_slug))]
+            .into_iter()
+            .chain(f.people_slugs.into_iter().map(|p| facet(Facet::Author(p))))
+            .collect(),
     }
 }
 
@@ -86,7 +93,9 @@ pub fn search_text(a: &NewArticle, preview_paragraphs: usize) -> SearchText {
             body: &a.body,
             access: a.access,
             people: a.credits.iter().map(|(c, _)| c.name.as_str()).collect(),
+            people_slugs: a.credits.iter().map(|(c, _)| c.slug.as_str()).collect(),
             section: &a.section.name,
+            section_slug: &a.section.slug,
             tags: &a.tags,
             dateline: a.dateline.as_deref(),
             sources: &a.sources,
@@ -105,7 +114,9 @@ pub fn article_text(a: &crate::domain::Article, preview_paragraphs: usize) -> Se
             body: &a.body,
             access: a.access,
             people: a.credits.iter().map(|c| c.name.as_str()).collect(),
+            people_slugs: a.credits.iter().map(|c| c.slug.as_str()).collect(),
             section: &a.section.name,
+            section_slug: &a.section.slug,
             tags: &a.tags,
             dateline: a.dateline.as_deref(),
             sources: &a.sources,
@@ -139,7 +150,8 @@ pub fn body_text(blocks: &[Block]) -> String {
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
     pub terms: Vec<Term>,
-    pub section: Option<String>,
+    /// Any of these sections (a section and its subsections); none: all.
+    pub sections: Vec<String>,
     pub author: Option<String>,
     /// Published at or after / before (UTC seconds).
     pub from: Option<i64>,
@@ -176,27 +188,64 @@ pub trait SearchStore: Send + Sync {
 /// A search's words as the FTS5 query: each word as written in any
 /// exact-word column, or its stem in any stem column; every word must
 /// match. Terms are letters and digits only, quoted all the same.
-pub fn fts5_match(terms: &[Term]) -> String {
-    terms
+pub fn fts5_match(q: &SearchQuery) -> String {
+    let mut parts: Vec<String> = q
+        .terms
         .iter()
         .map(|t| {
-            format!(
-                "({{title_exact lead_exact body_exact meta}} : \"{}\" OR {{title_stem lead_stem body_stem meta}} : \"{}\")",
-                t.exact.replace('"', ""),
-                t.stem.replace('"', "")
-            )
+            let (exact, stem) = (t.exact.replace('"', ""), t.stem.replace('"', ""));
+            if exact == stem {
+                // One token in either kind of column: one doclist to read,
+                // not the same one twice (half the work for such words).
+                format!(
+                    "({{title_exact title_stem lead_exact lead_stem body_exact body_stem meta}} : \"{exact}\")"
+                )
+            } else {
+                format!(
+                    "({{title_exact lead_exact body_exact meta}} : \"{exact}\" OR \
+                     {{title_stem lead_stem body_stem meta}} : \"{stem}\")"
+                )
+            }
         })
-        .collect::<Vec<_>>()
-        .join(" AND ")
+        .collect();
+    // Filters are index tokens (hex, so never quoted text): one lookup.
+    for group in facet_groups(q) {
+        parts.push(format!("facets : ({})", group.join(" OR ")));
+    }
+    parts.join(" AND ")
+}
+
+/// The filters as groups of facet tokens: a story must have one token of
+/// every group.
+pub fn facet_groups(q: &SearchQuery) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    if !q.sections.is_empty() {
+        out.push(
+            q.sections
+                .iter()
+                .map(|s| facet(Facet::Section(s)))
+                .collect(),
+        );
+    }
+    if let Some(a) = &q.author {
+        out.push(vec![facet(Facet::Author(a))]);
+    }
+    out
 }
 
 /// The same as a PostgreSQL `tsquery`: stems are stored with a `~` in front
 /// so they never meet a word as written.
-pub fn tsquery(terms: &[Term]) -> String {
+pub fn tsquery(q: &SearchQuery) -> String {
     let lex = |s: &str| format!("'{}'", s.replace(['\'', '\\'], ""));
-    terms
+    q.terms
         .iter()
         .map(|t| format!("({} | {})", lex(&t.exact), lex(&format!("~{}", t.stem))))
+        .chain(facet_groups(q).into_iter().map(|g| {
+            format!(
+                "({})",
+                g.iter().map(|f| lex(f)).collect::<Vec<_>>().join(" | ")
+            )
+        }))
         .collect::<Vec<_>>()
         .join(" & ")
 }
@@ -213,6 +262,7 @@ pub fn tsvector_parts(d: &SearchDoc) -> [Vec<String>; 4] {
     dd.extend(stems(&d.body_stem));
     dd.extend(words(&d.meta_exact));
     dd.extend(stems(&d.meta_stem));
+    dd.extend(words(&d.facets));
     [words(&d.title_exact), stems(&d.title_stem), c, dd]
 }
 
@@ -224,16 +274,57 @@ mod tests {
     fn queries_are_built_from_analysed_words_only() {
         let a = Analyzer::new("id", &[]);
         let t = a.query("pemilihan \"presiden\" OR x*").unwrap();
-        let m = fts5_match(&t);
+        let n = t.len();
+        let q = SearchQuery {
+            terms: t,
+            sections: Vec::new(),
+            author: None,
+            from: None,
+            to: None,
+            now: 0,
+            candidates: 10,
+        };
+        let m = fts5_match(&q);
         assert!(
             m.contains(": \"pemilihan\"") && m.contains(": \"pilih\""),
             "{m}"
         );
-        assert_eq!(m.matches(" AND ").count(), t.len() - 1);
-        let q = tsquery(&t);
+        assert_eq!(m.matches(" AND ").count(), n - 1);
+        // A word that is its own stem is one lookup over both kinds of column.
+        assert!(m.contains("body_stem meta} : \"presiden\")"), "{m}");
+        let ts = tsquery(&q);
         assert!(
-            q.starts_with("('pemilihan' | '~pilih') & ('presiden'"),
-            "{q}"
+            ts.starts_with("('pemilihan' | '~pilih') & ('presiden'"),
+            "{ts}"
+        );
+    }
+
+    #[test]
+    fn filters_are_facet_tokens_in_the_match() {
+        let a = Analyzer::new("id", &[]);
+        let q = SearchQuery {
+            terms: a.query("banjir").unwrap(),
+            sections: vec!["regional".into(), "jawa".into()],
+            author: Some("tari-wulan".into()),
+            from: None,
+            to: None,
+            now: 0,
+            candidates: 10,
+        };
+        let (r, j, t) = (
+            facet(Facet::Section("regional")),
+            facet(Facet::Section("jawa")),
+            facet(Facet::Author("tari-wulan")),
+        );
+        let m = fts5_match(&q);
+        assert!(
+            m.ends_with(&format!("AND facets : ({r} OR {j}) AND facets : ({t})")),
+            "{m}"
+        );
+        let ts = tsquery(&q);
+        assert!(
+            ts.ends_with(&format!("& ('{r}' | '{j}') & ('{t}')")),
+            "{ts}"
         );
     }
 }

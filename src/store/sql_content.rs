@@ -39,6 +39,10 @@ macro_rules! sql_content {
                 })
             }
 
+            async fn refresh_planner_stats(&self) -> Result<()> {
+                $Store::refresh_planner_stats(self).await
+            }
+
             async fn load_bundle(&self, b: &ContentBundle) -> Result<Counts> {
                 let mut tx = self.begin_write().await?;
                 for s in &b.sections {

@@ -46,6 +46,7 @@ macro_rules! sql_search {
                     }
                     tx.commit().await?;
                 }
+                self.refresh_planner_stats().await?;
                 Ok(n)
             }
         }

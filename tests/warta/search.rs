@@ -134,7 +134,7 @@ async fn found(st: &dyn Backend, q: &str) -> Vec<String> {
     let mut slugs: Vec<String> = st
         .search(&SearchQuery {
             terms,
-            section: None,
+            sections: Vec::new(),
             author: None,
             from: None,
             to: None,
@@ -173,9 +173,62 @@ async fn golden_queries_find_the_same_stories_on_both_backends() {
         assert_eq!(a, want, "SQLite: {q:?}");
         assert_eq!(b, want, "PostgreSQL: {q:?}");
     }
+    // Filters narrow by section and author the same way on both.
+    let other = NewArticle::new(
+        "pemilihan-ketua-rt",
+        "Pemilihan Ketua RT di Lereng Merapi",
+        ("regional", "Regional"),
+        NOW - 7200,
+    )
+    .credit("budi-santoso", "Budi Santoso", Role::Writer)
+    .paragraph("Warga memilih ketua baru.");
+    for st in [&sqlite, &pg] {
+        st.insert_article(&other).await.unwrap();
+        let filtered = |sections: &[&str], author: Option<&str>| {
+            let st = st.clone();
+            let sections: Vec<String> = sections.iter().map(|s| s.to_string()).collect();
+            let author = author.map(str::to_string);
+            async move {
+                let terms = st.search_settings().analyzer.query("pemilihan").unwrap();
+                let q = SearchQuery {
+                    terms,
+                    sections,
+                    author,
+                    from: None,
+                    to: None,
+                    now: NOW,
+                    candidates: 1000,
+                };
+                st.search(&q)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|h| h.slug)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(filtered(&[], None).await.len(), 4);
+        assert_eq!(filtered(&["regional"], None).await, ["pemilihan-ketua-rt"]);
+        assert_eq!(
+            filtered(&["global", "regional"], None).await,
+            ["pemilihan-ketua-rt"]
+        );
+        assert_eq!(filtered(&["nasional"], None).await.len(), 3);
+        assert_eq!(
+            filtered(&[], Some("budi-santoso")).await,
+            ["pemilihan-ketua-rt"]
+        );
+        assert!(
+            filtered(&["nasional"], Some("budi-santoso"))
+                .await
+                .is_empty()
+        );
+        assert!(filtered(&[], Some("no-one")).await.is_empty());
+    }
     // Reindexing changes nothing that is found.
-    assert_eq!(pg.reindex().await.unwrap(), corpus().len());
-    assert_eq!(found(&*pg, "memilih").await.len(), 3);
+    assert_eq!(pg.reindex().await.unwrap(), corpus().len() + 1);
+    assert_eq!(found(&*pg, "memilih").await.len(), 4);
+    assert_eq!(found(&*sqlite, "memilih").await.len(), 4);
 }
 
 #[tokio::test]
