@@ -384,6 +384,18 @@ pub struct AdSlot {
     pub snippet: Option<String>,
 }
 
+impl AdSlot {
+    /// Whether the slot has something to show: a house ad's image or an
+    /// ad network's snippet.
+    pub fn fills(&self) -> bool {
+        !self.image.trim().is_empty()
+            || self
+                .snippet
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {

@@ -6,6 +6,7 @@ pub mod ads;
 pub mod article;
 pub mod body_text;
 pub mod comment;
+pub mod front_page;
 pub mod membership;
 pub mod newsroom;
 pub mod pagination;

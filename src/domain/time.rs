@@ -141,6 +141,13 @@ impl SiteZone {
         )
     }
 
+    /// The start of the local day that `at` falls in, in UTC seconds.
+    pub fn day_start_of(&self, at: i64) -> i64 {
+        self.zoned(at)
+            .start_of_day()
+            .map_or(at, |z| z.timestamp().as_second())
+    }
+
     /// The value for a `datetime-local` input.
     pub fn local_input(&self, at: i64) -> String {
         self.zoned(at).strftime("%Y-%m-%dT%H:%M").to_string()
@@ -227,6 +234,18 @@ mod tests {
         assert_eq!(wib.kicker(SEED_UTC), "11/01/2022, 16:45 WIB");
         assert_eq!(wita.kicker(SEED_UTC), "11/01/2022, 17:45 WITA");
         assert_eq!(wit.kicker(SEED_UTC), "11/01/2022, 18:45 WIT");
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight() {
+        let wib = SiteZone::new("Asia/Jakarta").unwrap();
+        // 16:45 WIB on 11 January 2022 is in the day that began 00:00 WIB,
+        // 17:00 UTC the day before.
+        assert_eq!(
+            wib.day_start_of(SEED_UTC),
+            wib.day_start("2022-01-11").unwrap()
+        );
+        assert_eq!(wib.day_start_of(SEED_UTC), 1_641_834_000);
     }
 
     #[test]

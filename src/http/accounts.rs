@@ -569,7 +569,7 @@ pub async fn redeem(
                 crate::domain::membership::RedeemError::UsedUp => "redeem_used",
                 crate::domain::membership::RedeemError::AlreadyRedeemed => "redeem_again",
             };
-            let c = Chrome::build(&app, &ctx, &uri).await?;
+            let c = Chrome::build(&app, &ctx, &uri).await?.for_plans();
             let plans = &app.cfg.plans;
             let methods = super::site::pay_methods(&app);
             let ctx_v = crate::view! { site => &c, t => &*c.t, plans, methods, error => key, code => f.code.clone() };

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod comments;
 pub mod errors;
 pub mod feeds;
+pub mod icons;
 pub mod members_api;
 pub mod payments;
 pub mod reader_cache;
@@ -187,6 +188,9 @@ pub fn router(app: AppState) -> Router {
         .route("/{section}/feed.atom", get(feeds::section_atom))
         .route("/{section}/feed.json", get(feeds::section_json))
         .route("/opensearch.xml", get(search::opensearch))
+        .route("/favicon.svg", get(icons::favicon))
+        .route("/favicon.ico", get(icons::favicon_ico))
+        .route("/manifest.webmanifest", get(icons::manifest))
         .route("/{section}", get(site::section))
         .route("/{section}/{slug}", get(site::article))
         .route("/{section}/{slug}/comments", post(comments::post))

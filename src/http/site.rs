@@ -68,41 +68,48 @@ fn list_page(params: &HashMap<String, String>) -> Result<usize, AppError> {
 pub async fn home(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Response, AppError> {
     let c = chrome(&app, &uri, &ctx).await?;
     let now = app.clock.now();
-    let latest: Vec<Teaser> = app
+    // Every story once: the lead, the four under it and the latest list
+    // from the newest; each section block from what is left of its own.
+    let shape = crate::domain::front_page::Shape::DEFAULT;
+    let newest = app
         .store
         .articles(&ArticleQuery {
-            limit: 13,
+            limit: shape.newest_needed() as i64,
             now,
             ..Default::default()
         })
         .await?
-        .items
-        .into_iter()
-        .map(Teaser::from)
-        .collect();
-    let mut latest = latest.into_iter();
-    let lead = latest.next();
-    let latest: Vec<Teaser> = latest.collect();
-    let mut blocks = Vec::new();
+        .items;
+    let mut per_section = Vec::new();
     for s in &c.sections {
-        let items: Vec<Teaser> = app
-            .store
-            .articles(&ArticleQuery {
-                section: Some(s.slug.clone()),
-                limit: 4,
-                now,
-                ..Default::default()
-            })
-            .await?
-            .items
-            .into_iter()
-            .map(Teaser::from)
-            .collect();
-        if !items.is_empty() {
-            blocks
-                .push(crate::view! { section => s, url => format!("/{}", s.slug), items => items });
-        }
+        per_section.push(
+            app.store
+                .articles(&ArticleQuery {
+                    section: Some(s.slug.clone()),
+                    limit: shape.block_needed() as i64,
+                    now,
+                    ..Default::default()
+                })
+                .await?
+                .items,
+        );
     }
+    let front = crate::domain::front_page::arrange(shape, newest, per_section, |a| a.id);
+    let teasers = |v: Vec<crate::domain::ArticleSummary>| -> Vec<Teaser> {
+        v.into_iter().map(Teaser::from).collect()
+    };
+    let lead = front.lead.map(Teaser::from);
+    let secondary = teasers(front.secondary);
+    let latest = teasers(front.latest);
+    let blocks: Vec<_> = c
+        .sections
+        .iter()
+        .zip(front.blocks)
+        .filter(|(_, items)| !items.is_empty())
+        .map(|(s, items)| {
+            crate::view! { section => s, url => format!("/{}", s.slug), items => teasers(items) }
+        })
+        .collect();
     let videos: Vec<VideoCard> = app
         .store
         .videos(&VideoQuery {
@@ -120,7 +127,7 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Res
         &app,
         &uri,
         "home.html",
-        crate::view! { site => &c, t => &*c.t, lead, latest, blocks, videos, canonical },
+        crate::view! { site => &c, t => &*c.t, lead, secondary, latest, blocks, videos, canonical },
     )
 }
 
@@ -328,7 +335,7 @@ pub async fn video(
 }
 
 pub async fn plans(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Response, AppError> {
-    let c = chrome(&app, &uri, &ctx).await?;
+    let c = chrome(&app, &uri, &ctx).await?.for_plans();
     let plans = &app.cfg.plans;
     let canonical = format!("{}/plus", app.cfg.base_url);
     let methods = pay_methods(&app);

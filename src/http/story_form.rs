@@ -49,6 +49,17 @@ fn role_of(word: &str) -> Option<Role> {
     }
 }
 
+/// A role as the form shows it: the word `role_of` reads back.
+fn role_word(role: Role, locale: &str) -> &'static str {
+    match (locale, role) {
+        ("id", Role::Writer) => "penulis",
+        ("id", Role::Editor) => "editor",
+        ("id", Role::Contributor) => "kontributor",
+        ("id", Role::Photographer) => "fotografer",
+        (_, r) => r.as_str(),
+    }
+}
+
 fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -63,7 +74,9 @@ fn list(s: &str) -> Vec<String> {
 }
 
 impl StoryForm {
-    pub fn from_story(s: &Story, zone: &SiteZone) -> StoryForm {
+    /// The form for a stored story; byline roles in the interface's
+    /// language (`locale`), as the editor would type them.
+    pub fn from_story(s: &Story, zone: &SiteZone, locale: &str) -> StoryForm {
         let d = &s.doc;
         let img = d.featured_image.clone();
         StoryForm {
@@ -81,7 +94,7 @@ impl StoryForm {
             credits: d
                 .contributors
                 .iter()
-                .map(|c| format!("{}: {}", c.role.as_str(), c.name))
+                .map(|c| format!("{}: {}", role_word(c.role, locale), c.name))
                 .collect::<Vec<_>>()
                 .join("\n"),
             sources: d.sources.join(", "),
@@ -285,6 +298,18 @@ mod tests {
                 (Role::Writer, "Rina Wulandari")
             ]
         );
+    }
+
+    #[test]
+    fn roles_are_shown_in_the_interfaces_language_and_read_back() {
+        assert_eq!(role_word(Role::Writer, "id"), "penulis");
+        assert_eq!(role_word(Role::Photographer, "id"), "fotografer");
+        assert_eq!(role_word(Role::Writer, "en"), "writer");
+        for locale in ["id", "en"] {
+            for r in Role::ALL {
+                assert_eq!(role_of(role_word(r, locale)), Some(r), "{locale} {r:?}");
+            }
+        }
     }
 
     #[test]

@@ -65,6 +65,14 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// The plans page sells nothing else: no ads, and no call to join
+    /// pointing at the page the reader is on.
+    pub fn for_plans(mut self) -> Chrome {
+        self.ads.clear();
+        self.show_membership_cta = false;
+        self
+    }
+
     /// The chrome for a page that is not about one piece of content.
     pub async fn build(app: &App, ctx: &Ctx, uri: &axum::http::Uri) -> Result<Chrome, AppError> {
         Chrome::build_for(app, ctx, uri, decide_page(ctx.viewer.reader)).await
@@ -120,6 +128,8 @@ impl Chrome {
                 .cfg
                 .ads
                 .iter()
+                // A slot with nothing to show takes no space: no markup.
+                .filter(|a| a.fills())
                 .map(|a| (a.slot.clone(), a.clone()))
                 .collect(),
             show_membership_cta: true,

@@ -531,7 +531,7 @@ async fn sections_nest_one_level_and_contributors_have_profiles() {
     );
     assert!(parent.body.contains("href=\"/jawa-timur\""));
     let home = site.get("/").await;
-    let nav = &home.body[home.body.find("class=\"nav\"").unwrap()..];
+    let nav = &home.body[home.body.find("class=\"sections-nav\"").unwrap()..];
     let nav = &nav[..nav.find("</ul>").unwrap()];
     assert!(
         !nav.contains("Jawa Timur"),

@@ -371,6 +371,82 @@ async fn plans_page_lists_prices_in_rupiah() {
     assert!(p.body.contains("Gabung Warta+"));
     assert!(p.body.contains("Rp30.000"));
     assert!(p.body.contains("Baca berita tanpa iklan, di semua halaman"));
+    // No ads and no call to join pointing at this very page.
+    assert!(!p.body.contains("data-ad-slot"), "{}", p.body);
+    assert!(!p.body.contains("data-cta=\"top\""));
+    // Without payment providers it says how to join, not only prices.
+    assert!(p.body.contains("mintalah kode langganan kepada redaksi"));
+}
+
+/// Each story's address as the home page links it from a headline.
+fn headline_links(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for marker in [
+        "class=\"teaser-title\"><a href=\"",
+        "class=\"latest-title\" href=\"",
+    ] {
+        for (i, _) in body.match_indices(marker) {
+            let rest = &body[i + marker.len()..];
+            out.push(rest[..rest.find('"').unwrap()].to_string());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn no_story_appears_twice_on_the_home_page() {
+    let site = demo_site().await;
+    let p = site.get("/").await;
+    let links = headline_links(&p.body);
+    assert!(links.len() > 20, "{links:?}");
+    let mut seen = std::collections::HashSet::new();
+    for l in &links {
+        assert!(seen.insert(l), "{l} twice on the home page");
+    }
+    // The page still has its parts: the lead, four under it, the latest
+    // list and the section blocks.
+    assert_eq!(p.body.matches("teaser teaser-lead").count(), 1);
+    let secondary = p.pos("class=\"secondary\"");
+    let latest = p.pos("class=\"latest-list\"");
+    assert_eq!(
+        p.body[secondary..latest]
+            .matches("class=\"teaser\"")
+            .count(),
+        4
+    );
+    assert_eq!(
+        p.body[latest..].matches("class=\"latest-title\"").count(),
+        8
+    );
+    assert!(p.body.contains("class=\"section-block\""));
+}
+
+#[tokio::test]
+async fn the_site_has_an_icon_and_a_web_app_manifest() {
+    let site = demo_site().await;
+    let home = site.get("/").await;
+    assert!(
+        home.body
+            .contains("<link rel=\"icon\" href=\"/favicon.svg\"")
+    );
+    assert!(
+        home.body
+            .contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">")
+    );
+    assert!(home.body.contains("<meta name=\"theme-color\""));
+    let icon = site.get("/favicon.svg").await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header("content-type"), "image/svg+xml");
+    assert!(icon.body.contains(">W</text>"), "the site's initial");
+    let m = site.get("/manifest.webmanifest").await;
+    assert_eq!(m.header("content-type"), "application/manifest+json");
+    let m = m.json();
+    assert_eq!(m["name"], "Warta");
+    assert_eq!(m["start_url"], "/");
+    assert_eq!(m["icons"][0]["src"], "/favicon.svg");
+    let ico = site.get("/favicon.ico").await;
+    assert_eq!(ico.status, 308);
+    assert_eq!(ico.header("location"), "/favicon.svg");
 }
 
 #[tokio::test]

@@ -222,6 +222,28 @@ pub async fn dashboard(
             .collect(),
         None => Vec::new(),
     };
+    // What the desk has out: the newest published stories, today's marked,
+    // so a new editor does not land on an empty page.
+    let now = app.clock.now();
+    let today = app.zone.day_start_of(now);
+    let out_now: Vec<_> = app
+        .store
+        .articles(&crate::store::ArticleQuery {
+            limit: 20,
+            now,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .into_iter()
+        .map(|a| {
+            json!({
+                "slug": a.slug, "headline": a.headline, "section": a.section.name,
+                "published_at": a.published_at, "today": a.published_at >= today,
+            })
+        })
+        .collect();
+    let published_today = out_now.iter().filter(|a| a["today"] == true).count();
     let chrome = Chrome::build(&app, &s.ctx, &uri).await?;
     render(
         &app,
@@ -231,7 +253,7 @@ pub async fn dashboard(
             site => &chrome, t => &*chrome.t, me => &s.staff,
             mine => rows(mine), queue => rows(queue), scheduled => rows(scheduled), found => rows(found), published,
             q => q.unwrap_or_default(), searched => params.contains_key("q") || status.is_some(),
-            is_admin => s.staff.role == StaffRole::Admin, editor,
+            is_admin => s.staff.role == StaffRole::Admin, editor, out_now, published_today,
         },
     )
 }

@@ -60,7 +60,7 @@ pub async fn preview_link(
             now,
         )
         .await?;
-    let form = StoryForm::from_story(&story, &app.zone);
+    let form = StoryForm::from_story(&story, &app.zone, s.ctx.locale);
     let extras = EditorExtras {
         preview_url: Some(format!("{}/preview/{token}", app.cfg.base_url)),
         ..Default::default()

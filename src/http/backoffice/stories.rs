@@ -270,7 +270,7 @@ pub async fn edit_story(
 ) -> Result<Response, AppError> {
     let story = load(&app, id).await?;
     // Everyone in the newsroom may read a story; changing it is checked.
-    let form = StoryForm::from_story(&story, &app.zone);
+    let form = StoryForm::from_story(&story, &app.zone, s.ctx.locale);
     let notice = params.get("done").map(|d| format!("bo_done_{d}"));
     let extras = EditorExtras {
         notice,

@@ -313,6 +313,50 @@ async fn close_ads_hides_the_sticky_ad_for_the_visit() {
     b.close().await;
 }
 
+/// The box of `css` on screen: (x, y, width, height) in CSS pixels.
+async fn rect(c: &Client, css: &str) -> (f64, f64, f64, f64) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} is on the page"))
+        .rectangle()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromium-driver; run with --include-ignored (CI does)"]
+async fn on_a_phone_the_menu_opens_and_the_headline_is_on_the_first_screen() {
+    let b = browser().await;
+    let c = &b.client;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{}/", b.base)).await.unwrap();
+    // The header's search box folds into the menu on a phone.
+    assert!(!displayed(c, ".header-search").await);
+    assert!(!displayed(c, ".menu-panel").await);
+    click(c, ".menu summary").await;
+    wait_displayed(c, ".menu-panel a[href='/tekno']", true).await;
+    assert!(displayed(c, ".menu-panel a[href='/video']").await);
+    fill(c, "#menu-q", "banjir").await;
+    click(c, ".menu-search button").await;
+    wait_path(c, "/cari").await;
+    // An article: the headline shows on the first screen, below the top
+    // ad, and "Close Ads" is a target a thumb can hit (24 px at least)
+    // sitting on the sticky ad.
+    let url = article_url(&b, false).await;
+    c.goto(&url).await.unwrap();
+    let (_, y, _, h) = rect(c, "h1.headline").await;
+    assert!(y + h.min(80.0) < 844.0, "headline at {y}");
+    let (cx, cy, cw, ch) = rect(c, "[data-close-ad]").await;
+    assert!(cw >= 24.0 && ch >= 24.0, "Close Ads is {cw}x{ch}");
+    let (_, ay, _, ah) = rect(c, "#sticky-ad").await;
+    assert!(
+        cy + ch >= ay - 1.0 && cy <= ay + ah,
+        "Close Ads at {cy}, the ad at {ay}"
+    );
+    assert!(cx + cw <= 390.0);
+    b.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromium-driver; run with --include-ignored (CI does)"]
 async fn page_two_of_a_multi_page_article_loads() {

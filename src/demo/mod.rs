@@ -2,6 +2,8 @@
 //! project (demo/content.json), loaded into an empty store with times
 //! relative to now so "latest" always reads as latest.
 
+mod illustration;
+
 use std::path::Path;
 
 use serde::Deserialize;
@@ -9,7 +11,7 @@ use serde::Deserialize;
 use crate::domain::{Access, Block, Contributor, Image, Role, Section};
 use crate::store::{ContentBundle, Counts, NewArticle, NewComment, NewVideo, Store, StoreError};
 
-const CONTENT: &str = include_str!("../demo/content.json");
+const CONTENT: &str = include_str!("../../demo/content.json");
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -141,7 +143,7 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
     for (i, v) in f.videos.iter().enumerate() {
         let s = section(&v.section)?;
         let thumb = format!("video-{}.svg", v.slug);
-        images.push((thumb.clone(), placeholder_svg(&v.title, &s.name, i, true)));
+        images.push((thumb.clone(), illustration::picture(&s.name, i, true)));
         videos.push(NewVideo {
             slug: v.slug.clone(),
             title: v.title.clone(),
@@ -169,15 +171,12 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
             credits.push((person, c.role));
         }
         let name = format!("{}.svg", a.slug);
-        images.push((
-            name.clone(),
-            placeholder_svg(&a.headline, &s.name, i, false),
-        ));
+        images.push((name.clone(), illustration::picture(&s.name, i, false)));
         let featured = Image {
             src: format!("/media/demo/{name}"),
-            alt: a.headline.clone(),
-            caption: None,
-            credit: None,
+            alt: format!("Ilustrasi {}", s.name),
+            caption: Some(format!("Ilustrasi untuk berita {}.", s.name)),
+            credit: Some("Tim Grafis Redaksi".into()),
             width: Some(1200),
             height: Some(675),
             widths: Vec::new(),
@@ -202,7 +201,7 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
                     let file = format!("{}-{n_img}.svg", a.slug);
                     images.push((
                         file.clone(),
-                        placeholder_svg(caption, &s.name, i + n_img, false),
+                        illustration::picture(&s.name, i + n_img * 13, false),
                     ));
                     Block::Image(Image {
                         src: format!("/media/demo/{file}"),
@@ -266,63 +265,6 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
     ))
 }
 
-const PALETTE: [(&str, &str); 6] = [
-    ("#0b3d5c", "#1f7a8c"),
-    ("#5c1a0b", "#b5451b"),
-    ("#1b4d2b", "#3f8f4f"),
-    ("#3b1f5c", "#7048a8"),
-    ("#5c4a0b", "#b58f1b"),
-    ("#263238", "#546e7a"),
-];
-
-/// A generated stand-in for a news photo: a gradient with the section name
-/// and the start of the headline, so thumbnails are told apart at a glance.
-fn placeholder_svg(title: &str, section: &str, seed: usize, video: bool) -> String {
-    let (a, b) = PALETTE[seed % PALETTE.len()];
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for w in title.split_whitespace() {
-        if cur.chars().count() + w.chars().count() > 28 && !cur.is_empty() {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(w);
-    }
-    lines.push(cur);
-    lines.truncate(3);
-    let text: String = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            format!(
-                "<text x=\"60\" y=\"{}\" font-family=\"sans-serif\" font-size=\"54\" font-weight=\"700\" fill=\"#fff\">{}</text>",
-                420 + i * 70,
-                esc(l)
-            )
-        })
-        .collect();
-    let play = if video {
-        "<circle cx=\"600\" cy=\"250\" r=\"90\" fill=\"#000\" fill-opacity=\".45\"/><path d=\"M570 200 L570 300 L655 250 Z\" fill=\"#fff\"/>"
-    } else {
-        ""
-    };
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1200 675\" width=\"1200\" height=\"675\">\
-<defs><linearGradient id=\"g\" x1=\"0\" y1=\"0\" x2=\"1\" y2=\"1\"><stop offset=\"0\" stop-color=\"{a}\"/><stop offset=\"1\" stop-color=\"{b}\"/></linearGradient></defs>\
-<rect width=\"1200\" height=\"675\" fill=\"url(#g)\"/>{play}\
-<text x=\"60\" y=\"110\" font-family=\"sans-serif\" font-size=\"40\" fill=\"#fff\" fill-opacity=\".8\">{}</text>{text}</svg>",
-        esc(&section.to_uppercase())
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,13 +298,6 @@ mod tests {
             "publication times are distinct"
         );
         assert!(images.len() > b.articles.len());
-    }
-
-    #[test]
-    fn placeholder_images_escape_their_text() {
-        let svg = placeholder_svg("A <b> & \"c\"", "Tekno", 0, false);
-        assert!(svg.contains("A &lt;b&gt; &amp; &quot;c&quot;"));
-        assert!(!svg.contains("<b>"));
     }
 }
 
