@@ -580,6 +580,17 @@ impl Desk<'_> {
             .revision(story.id, revision)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.resave(who, story, doc, "story.restore").await
+    }
+
+    /// Save a new document for a story, its status and times unchanged.
+    async fn resave(
+        &self,
+        who: &Principal,
+        story: &Story,
+        doc: StoryDoc,
+        action: &str,
+    ) -> Result<Story, AppError> {
         let timing = Timing {
             publish_at: story.publish_at,
             unpublish_at: story.unpublish_at,
@@ -593,7 +604,7 @@ impl Desk<'_> {
                 status: story.status,
                 timing,
             },
-            "story.restore",
+            action,
         )
         .await
     }
@@ -625,22 +636,7 @@ impl Desk<'_> {
             at: self.now,
             text: text.to_string(),
         });
-        let timing = Timing {
-            publish_at: story.publish_at,
-            unpublish_at: story.unpublish_at,
-        };
-        self.save(
-            who,
-            story,
-            story.revision,
-            Change {
-                doc,
-                status: story.status,
-                timing,
-            },
-            "story.correct",
-        )
-        .await
+        self.resave(who, story, doc, "story.correct").await
     }
 
     /// Publish what is scheduled and take down what has expired, now. Each
