@@ -62,7 +62,7 @@ cargo test --workspace --all-targets --locked --no-fail-fast -- --include-ignore
 echo "== the HTTP modules again, on PostgreSQL"
 WARTA_TEST_BACKEND=postgres cargo test --locked --no-fail-fast --test warta -- \
   http_site:: api:: readers:: comments:: smtp:: cache:: admin_api:: newsroom:: \
-  media:: webhooks:: payments:: security:: search:: discovery::
+  media:: webhooks:: payments:: security:: search:: discovery:: pages::
 
 # The JSON API against its OpenAPI description, property-based (every
 # check, several thousand generated calls), on a live demo server.

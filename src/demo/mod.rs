@@ -12,6 +12,7 @@ use crate::domain::{Access, Block, Contributor, Image, Role, Section};
 use crate::store::{ContentBundle, Counts, NewArticle, NewComment, NewVideo, Store, StoreError};
 
 const CONTENT: &str = include_str!("../../demo/content.json");
+const PAGES: &str = include_str!("../../demo/pages.json");
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -94,7 +95,11 @@ enum DemoBlock {
 
 /// Load the demo into `store`, writing its generated images under
 /// `data_dir/media/demo`. Refuses a store that already has articles.
-pub async fn load(store: &dyn Store, data_dir: &Path, now: i64) -> Result<Counts, DemoError> {
+pub async fn load(
+    store: &dyn crate::store::Backend,
+    data_dir: &Path,
+    now: i64,
+) -> Result<Counts, DemoError> {
     let existing = store.counts().await?.articles;
     if existing > 0 {
         return Err(DemoError::NotEmpty(existing));
@@ -114,7 +119,40 @@ pub async fn load(store: &dyn Store, data_dir: &Path, now: i64) -> Result<Counts
             source,
         })?;
     }
-    Ok(store.load_bundle(&bundle).await?)
+    let counts = store.load_bundle(&bundle).await?;
+    for p in site_pages(now)? {
+        store.save_site_page(&p).await?;
+    }
+    Ok(counts)
+}
+
+/// The site's own pages (about, masthead, the reporting code, contact,
+/// privacy, terms, corrections), written for the demo (demo/pages.json).
+fn site_pages(now: i64) -> Result<Vec<crate::store::pages::SitePage>, DemoError> {
+    #[derive(Deserialize)]
+    struct DemoPage {
+        slug: String,
+        title: String,
+        position: i64,
+        body: String,
+    }
+    let pages: Vec<DemoPage> =
+        serde_json::from_str(PAGES).map_err(|e| DemoError::Content(format!("pages.json: {e}")))?;
+    pages
+        .into_iter()
+        .map(|p| {
+            let body = crate::domain::body_text::parse(&p.body)
+                .map_err(|e| DemoError::Content(format!("pages.json {}: {e}", p.slug)))?;
+            Ok(crate::store::pages::SitePage {
+                slug: p.slug,
+                title: p.title,
+                body,
+                position: p.position,
+                in_footer: true,
+                updated_at: now,
+            })
+        })
+        .collect()
 }
 
 fn ago(now: i64, hours: f64) -> i64 {
@@ -268,6 +306,24 @@ fn bundle(f: &DemoFile, now: i64) -> Result<(ContentBundle, Images), DemoError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_ships_the_pages_an_indonesian_news_site_publishes() {
+        let pages = site_pages(0).unwrap();
+        let slugs: Vec<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
+        for s in [
+            "tentang-kami",
+            "redaksi",
+            "pedoman-media-siber",
+            "kontak",
+            "kebijakan-privasi",
+            "syarat-dan-ketentuan",
+            "koreksi",
+        ] {
+            assert!(slugs.contains(&s), "{s}");
+        }
+        assert!(pages.iter().all(|p| p.body.len() >= 2 && p.in_footer));
+    }
 
     #[test]
     fn demo_content_meets_the_promised_amounts() {

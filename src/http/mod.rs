@@ -164,6 +164,11 @@ pub fn router(app: AppState) -> Router {
             get(backoffice::taxonomy_page).post(backoffice::taxonomy_save),
         )
         .route(
+            "/admin/pages",
+            get(backoffice::pages_page).post(backoffice::pages_save),
+        )
+        .route("/admin/pages/{slug}/delete", post(backoffice::pages_delete))
+        .route(
             "/admin/media",
             get(backoffice::media_library)
                 .post(backoffice::media_upload)

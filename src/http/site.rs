@@ -143,7 +143,8 @@ pub async fn section(
         return Err(AppError::NotFound);
     }
     let Some(section) = app.store.section(&slug_param).await? else {
-        return Err(AppError::NotFound);
+        // Not a section: one of the site's own pages, if it has that address.
+        return site_page(&app, &ctx, &uri, &slug_param).await;
     };
     let n = list_page(&params)?;
     let per = app.cfg.articles_per_page;
@@ -184,6 +185,21 @@ pub async fn section(
         &uri,
         "section.html",
         crate::view! { site => &c, t => &*c.t, section, parent, children, title, items, pager, canonical, page => n },
+    )
+}
+
+/// One of the site's own pages (Redaksi, Kontak, ...).
+async fn site_page(app: &AppState, ctx: &Ctx, uri: &Uri, slug: &str) -> Result<Response, AppError> {
+    let Some(p) = app.store.site_page(slug).await? else {
+        return Err(AppError::NotFound);
+    };
+    let c = chrome(app, uri, ctx).await?;
+    let canonical = format!("{}/{}", app.cfg.base_url, p.slug);
+    page(
+        app,
+        uri,
+        "page.html",
+        crate::view! { site => &c, t => &*c.t, p, canonical },
     )
 }
 

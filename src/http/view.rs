@@ -52,6 +52,8 @@ pub struct Chrome {
     #[serde(skip)]
     pub t: Strings,
     pub sections: Vec<Section>,
+    /// The site's own pages the footer links, in order: (address, title).
+    pub footer_pages: Vec<(String, String)>,
     pub css: String,
     pub js: String,
     /// Ads by slot; empty when the reader gets no ads.
@@ -99,6 +101,14 @@ impl Chrome {
         }
         c.show_membership_cta = decision.membership_cta;
         c.sections = app.store.sections().await?;
+        c.footer_pages = app
+            .store
+            .site_pages()
+            .await?
+            .into_iter()
+            .filter(|p| p.in_footer)
+            .map(|p| (format!("/{}", p.slug), p.title))
+            .collect();
         let other = if locale == "id" { "en" } else { "id" };
         // Keep the reader where they are (same page of the story) when switching.
         let mut query: Vec<&str> = uri
@@ -122,6 +132,7 @@ impl Chrome {
             base_url: app.cfg.base_url.clone(),
             t: app.views.catalog.strings(locale),
             sections: Vec::new(),
+            footer_pages: Vec::new(),
             css: app.views.assets.url("app.css"),
             js: app.views.assets.url("app.js"),
             ads: app

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod mail;
 pub mod memberships;
 pub mod newsroom;
+pub mod pages;
 pub mod payments;
 pub mod pings;
 pub mod search;

@@ -49,7 +49,11 @@ impl Principal {
         }
     }
 
-    fn require(&self, action: Action, story: Option<StoryFacts<'_>>) -> Result<(), AppError> {
+    pub(crate) fn require(
+        &self,
+        action: Action,
+        story: Option<StoryFacts<'_>>,
+    ) -> Result<(), AppError> {
         if self.may(action, story) {
             Ok(())
         } else {
@@ -703,6 +707,8 @@ impl Desk<'_> {
                 "slug",
                 "this address is used by the site itself",
             ));
+        } else if self.store.site_page(&s.slug).await?.is_some() {
+            errs.push(FieldError::new("slug", "a site page has this address"));
         }
         if s.name.is_empty() {
             errs.push(FieldError::new("name", "a section needs a name"));

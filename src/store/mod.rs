@@ -25,6 +25,7 @@ pub mod discovery;
 pub mod events;
 pub mod mail;
 pub mod newsroom;
+pub mod pages;
 pub mod payments;
 pub mod postgres;
 pub mod readers;
@@ -35,6 +36,7 @@ mod sql_discovery;
 mod sql_events;
 mod sql_mail;
 mod sql_newsroom;
+mod sql_pages;
 mod sql_payments;
 mod sql_readers;
 mod sql_search;
@@ -317,6 +319,7 @@ pub trait Backend:
     + events::EventStore
     + search::SearchStore
     + discovery::DiscoveryStore
+    + pages::PageStore
 {
 }
 impl<
@@ -330,7 +333,8 @@ impl<
         + mail::DeviceStore
         + events::EventStore
         + search::SearchStore
-        + discovery::DiscoveryStore,
+        + discovery::DiscoveryStore
+        + pages::PageStore,
 > Backend for T
 {
 }

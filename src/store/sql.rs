@@ -235,5 +235,6 @@ macro_rules! sql_store {
         $crate::sql_events!($Store, $Db, $Row);
         $crate::sql_search!($Store, $Db, $Row);
         $crate::sql_discovery!($Store, $Db, $Row);
+        $crate::sql_pages!($Store, $Db, $Row);
     };
 }

@@ -21,6 +21,7 @@ mod media;
 mod newsroom;
 mod nodes;
 mod ops;
+mod pages;
 mod payments;
 mod pg_restart;
 mod readers;

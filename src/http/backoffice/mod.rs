@@ -6,6 +6,7 @@
 
 mod history;
 mod media;
+mod pages;
 mod people;
 mod previews;
 mod stories;
@@ -13,6 +14,7 @@ mod taxonomy;
 
 pub use history::{correct, restore, revisions};
 pub use media::{api_media_upload, media_library, media_upload, upload_image};
+pub use pages::{pages_delete, pages_page, pages_save};
 pub use people::{audit, set_staff, staff_page};
 pub use previews::{preview, preview_link};
 pub use stories::{

@@ -380,7 +380,7 @@ fn autosave_answer(status: StatusCode, body: serde_json::Value) -> Response {
 #[derive(Deserialize)]
 pub struct CsrfOnly {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 /// The editor's heartbeat: who else has this story open.

@@ -398,6 +398,8 @@ async fn axe_finds_no_accessibility_violations() {
         format!("{}/register", b.base),
         format!("{}/plus", b.base),
         format!("{}/video", b.base),
+        format!("{}/redaksi", b.base),
+        format!("{}/cari?q=banjir", b.base),
     ];
     axe_check(c, &pages).await;
     b.close().await;
