@@ -14,10 +14,7 @@ use crate::error::ErrorPage;
 pub async fn render_error_pages(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let locale = reader_locale(&app, req.uri().query(), req.headers());
     let reading = matches!(*req.method(), Method::GET | Method::HEAD);
-    let here = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    let uri = req.uri().clone();
     let res = next.run(req).await;
     let Some(page) = res.extensions().get::<ErrorPage>().copied() else {
         return res;
@@ -26,7 +23,7 @@ pub async fn render_error_pages(State(app): State<AppState>, req: Request, next:
     // moderation), opened signed out: the sign-in form, which comes back
     // here. A form sent signed out stays a 401.
     if page == ErrorPage::Unauthorized && reading {
-        return super::auth::sign_in_first(&here);
+        return super::auth::sign_in_first(uri.path_and_query().map_or("/", |p| p.as_str()));
     }
     let mut chrome = Chrome::minimal(&app, locale);
     if let Ok(s) = app.store.sections().await {

@@ -101,14 +101,7 @@ impl Chrome {
         }
         c.show_membership_cta = decision.membership_cta;
         c.sections = app.store.sections().await?;
-        c.footer_pages = app
-            .store
-            .site_pages()
-            .await?
-            .into_iter()
-            .filter(|p| p.in_footer)
-            .map(|p| (format!("/{}", p.slug), p.title))
-            .collect();
+        c.footer_pages = app.store.footer_pages().await?;
         let other = if locale == "id" { "en" } else { "id" };
         // Keep the reader where they are (same page of the story) when switching.
         let mut query: Vec<&str> = uri

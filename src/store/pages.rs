@@ -23,6 +23,9 @@ pub trait PageStore: Send + Sync {
     /// Every page, in footer order.
     async fn site_pages(&self) -> Result<Vec<SitePage>>;
     async fn site_page(&self, slug: &str) -> Result<Option<SitePage>>;
+    /// What the footer links (on every page): address and title of the
+    /// pages shown there, in order; no bodies read.
+    async fn footer_pages(&self) -> Result<Vec<(String, String)>>;
     /// Add a page or replace the one with the same slug.
     async fn save_site_page(&self, p: &SitePage) -> Result<()>;
     /// Whether there was one to delete.

@@ -43,9 +43,8 @@ struct Fields<'a> {
     summary: Option<&'a str>,
     body: &'a [Block],
     access: Access,
-    people: Vec<&'a str>,
-    /// Slugs of the people credited, for the author filter.
-    people_slugs: Vec<&'a str>,
+    /// The people credited: (name, slug); the slug feeds the author filter.
+    people: Vec<(&'a str, &'a str)>,
     section: &'a str,
     section_slug: &'a str,
     tags: &'a [String],
@@ -69,7 +68,8 @@ fn text_of(f: Fields<'_>, preview_paragraphs: usize) -> SearchText {
         body: body_text(&visible),
         meta: f
             .people
-            .into_iter()
+            .iter()
+            .map(|(name, _)| *name)
             .chain([f.section])
             .chain(f.tags.iter().map(String::as_str))
             .chain(f.dateline)
@@ -78,7 +78,7 @@ fn text_of(f: Fields<'_>, preview_paragraphs: usize) -> SearchText {
             .join(" "),
         facets: [facet(Facet::Section(f.section_slug))]
             .into_iter()
-            .chain(f.people_slugs.into_iter().map(|p| facet(Facet::Author(p))))
+            .chain(f.people.iter().map(|(_, slug)| facet(Facet::Author(slug))))
             .collect(),
     }
 }
@@ -92,8 +92,11 @@ pub fn search_text(a: &NewArticle, preview_paragraphs: usize) -> SearchText {
             summary: a.summary.as_deref(),
             body: &a.body,
             access: a.access,
-            people: a.credits.iter().map(|(c, _)| c.name.as_str()).collect(),
-            people_slugs: a.credits.iter().map(|(c, _)| c.slug.as_str()).collect(),
+            people: a
+                .credits
+                .iter()
+                .map(|(c, _)| (c.name.as_str(), c.slug.as_str()))
+                .collect(),
             section: &a.section.name,
             section_slug: &a.section.slug,
             tags: &a.tags,
@@ -113,8 +116,11 @@ pub fn article_text(a: &crate::domain::Article, preview_paragraphs: usize) -> Se
             summary: a.summary.as_deref(),
             body: &a.body,
             access: a.access,
-            people: a.credits.iter().map(|c| c.name.as_str()).collect(),
-            people_slugs: a.credits.iter().map(|c| c.slug.as_str()).collect(),
+            people: a
+                .credits
+                .iter()
+                .map(|c| (c.name.as_str(), c.slug.as_str()))
+                .collect(),
             section: &a.section.name,
             section_slug: &a.section.slug,
             tags: &a.tags,

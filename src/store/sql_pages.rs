@@ -43,6 +43,17 @@ macro_rules! sql_pages {
                 .transpose()
             }
 
+            async fn footer_pages(&self) -> Result<Vec<(String, String)>> {
+                Ok(sqlx::query(
+                    "SELECT slug, title FROM site_pages WHERE in_footer = 1 ORDER BY position, title",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| (format!("/{}", r.get::<String, _>("slug")), r.get("title")))
+                .collect())
+            }
+
             async fn save_site_page(&self, p: &SitePage) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO site_pages (slug, title, body, position, in_footer, updated_at) \

@@ -245,7 +245,8 @@ pub async fn dashboard(
             })
         })
         .collect();
-    let published_today = out_now.iter().filter(|a| a["today"] == true).count();
+    // All of today's, not only those among the newest 20.
+    let (published_today, _) = app.store.published_stats(today, now + 1, now).await?;
     let chrome = Chrome::build(&app, &s.ctx, &uri).await?;
     render(
         &app,

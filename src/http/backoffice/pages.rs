@@ -64,10 +64,7 @@ async fn pages_view(
         crate::view! {
             site => &chrome, t => &*chrome.t, me => &s.staff, errors, editing,
             pages => app.store.site_pages().await?,
-            f => json!({
-                "slug": f.slug, "title": f.title, "body": f.body,
-                "position": f.position, "in_footer": f.in_footer.is_some(),
-            }),
+            f,
         },
     )
 }
