@@ -597,10 +597,10 @@ impl Config {
             key: "time_zone",
             message: e.to_string(),
         })?;
-        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+        if let Err(e) = crate::domain::web_address::parse_http(&self.base_url) {
             return Err(ConfigError::Invalid {
                 key: "base_url",
-                message: "must start with http:// or https://".into(),
+                message: format!("{:?}: {e}", self.base_url),
             });
         }
         self.base_url = self.base_url.trim_end_matches('/').to_string();
@@ -644,10 +644,10 @@ impl Config {
             .iter()
             .chain([&self.discovery.indexnow_endpoint])
         {
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
+            if let Err(e) = crate::domain::web_address::parse_http(u) {
                 return Err(ConfigError::Invalid {
                     key: "discovery",
-                    message: format!("{u:?} is not an http(s) address"),
+                    message: format!("{u:?}: {e}"),
                 });
             }
         }
@@ -686,7 +686,9 @@ impl Config {
             }
         }
         for src in &self.ad_script_sources {
-            if !src.starts_with("https://") || src.contains([' ', ';', '\'', '"']) {
+            if crate::domain::web_address::parse_https(src).is_err()
+                || src.contains([' ', ';', '\'', '"', ','])
+            {
                 return Err(ConfigError::Invalid {
                     key: "ad_script_sources",
                     message: format!("{src:?} is not an https origin"),

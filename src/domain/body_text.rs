@@ -31,6 +31,29 @@ pub struct LineError {
     pub message: String,
 }
 
+/// A body as a form sends it: the block editor's JSON (the Admin API's
+/// block shape) when the browser ran the editor, else the text form. The
+/// error names the form field and, for JSON, the block.
+pub fn from_form(
+    text: &str,
+    blocks_json: &str,
+) -> Result<Vec<Block>, crate::domain::story::FieldError> {
+    use crate::domain::story::FieldError;
+    if blocks_json.trim().is_empty() {
+        return parse(text).map_err(|e| FieldError::new("body", e.to_string()));
+    }
+    let de = &mut serde_json::Deserializer::from_str(blocks_json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            format!("body{path}")
+        };
+        FieldError::new(field, e.into_inner().to_string())
+    })
+}
+
 /// Read the text form into blocks; an unknown `[name: …]` line is an error
 /// naming its line, never silently dropped.
 pub fn parse(text: &str) -> Result<Vec<Block>, LineError> {
@@ -112,8 +135,8 @@ fn marker(line: usize, text: &str) -> Result<Block, LineError> {
         }
         "embed" | "sematan" => {
             need("an address")?;
-            if !(arg.starts_with("https://") || arg.starts_with("http://")) {
-                return Err(err("an embed needs an http(s) address".into()));
+            if let Err(e) = super::web_address::parse_http(arg) {
+                return Err(err(format!("[embed: …]: {e}")));
             }
             Ok(Block::Embed {
                 url: arg.to_string(),
@@ -296,6 +319,33 @@ mod tests {
         let blocks = parse(text).unwrap();
         assert_eq!(format(&blocks), text);
         assert_eq!(parse(&format(&blocks)).unwrap(), blocks);
+    }
+
+    #[test]
+    fn the_block_editors_json_is_the_body_when_sent() {
+        // A paragraph that reads like markup stays a paragraph.
+        let json = r#"[{"type":"paragraph","text":"- bukan daftar"},{"type":"heading","text":"Judul"},{"type":"quote","text":"Q","cite":null},{"type":"page_break"}]"#;
+        let b = from_form("ini diabaikan", json).unwrap();
+        assert_eq!(
+            b[0],
+            Block::Paragraph {
+                text: "- bukan daftar".into()
+            }
+        );
+        assert_eq!(
+            b[2],
+            Block::Quote {
+                text: "Q".into(),
+                cite: None
+            }
+        );
+        assert_eq!(b.len(), 4);
+        assert_eq!(from_form("Satu.", "").unwrap().len(), 1);
+        let e = from_form("", r#"[{"type":"paragraph"}]"#).unwrap_err();
+        assert_eq!(e.field, "body[0]");
+        let e = from_form("", r#"[{"type":"gambar","src":"x"}]"#).unwrap_err();
+        assert!(e.field.starts_with("body[0]"), "{e:?}");
+        assert_eq!(from_form("", "{").unwrap_err().field, "body");
     }
 
     #[test]

@@ -81,6 +81,11 @@ pub fn linkify(text: &str) -> Vec<TextPart> {
     let mut out = Vec::new();
     let mut last = 0;
     for m in re.find_iter(text) {
+        // Only what parses as a web address becomes a link; the rest stays
+        // text (it is joined with the text around it).
+        if super::web_address::parse_http(m.as_str()).is_err() {
+            continue;
+        }
         if m.start() > last {
             out.push(TextPart {
                 text: text[last..m.start()].to_string(),
@@ -166,6 +171,13 @@ mod tests {
             linkify("javascript:alert(1)")
                 .iter()
                 .all(|p| p.href.is_none())
+        );
+        // Starts like an address, names no host: stays text, whole.
+        let p = linkify("lihat http://[x dan https://u:p@contoh.id/a");
+        assert!(p.iter().all(|p| p.href.is_none()), "{p:?}");
+        assert_eq!(
+            p.iter().map(|p| p.text.as_str()).collect::<String>(),
+            "lihat http://[x dan https://u:p@contoh.id/a"
         );
     }
 

@@ -18,5 +18,6 @@ pub mod story;
 pub mod text;
 pub mod time;
 pub mod totp;
+pub mod web_address;
 
 pub use article::*;

@@ -176,16 +176,27 @@ impl StoryDoc {
                     format!("body[{i}].slug"),
                     "a read-also link names a stored article",
                 )),
-                Block::Embed { url }
-                    if !url.starts_with("https://") && !url.starts_with("http://") =>
-                {
+                Block::Image(img) if !super::web_address::is_image_source(&img.src) => {
                     errs.push(FieldError::new(
-                        format!("body[{i}].url"),
-                        "an http(s) address",
+                        format!("body[{i}].src"),
+                        "a picture on this site (/media/…) or an http(s) address",
                     ))
+                }
+                Block::Embed { url } => {
+                    if let Err(e) = super::web_address::parse_http(url) {
+                        errs.push(FieldError::new(format!("body[{i}].url"), e.to_string()))
+                    }
                 }
                 _ => {}
             }
+        }
+        if let Some(img) = &self.featured_image
+            && !super::web_address::is_image_source(&img.src)
+        {
+            errs.push(FieldError::new(
+                "featured_image.src",
+                "a picture on this site (/media/…) or an http(s) address",
+            ));
         }
         errs
     }

@@ -272,14 +272,9 @@ pub async fn build(
                     title: r.headline.clone(),
                     url: Some(article_path(&r.section_slug, &r.slug)),
                 }),
+            // An address stored before addresses were parsed is not a link.
             Block::Embed { url } => {
-                let host = url
-                    .split("://")
-                    .nth(1)
-                    .and_then(|r| r.split('/').next())
-                    .unwrap_or("")
-                    .to_string();
-                Some(BlockView::Embed { url, host })
+                crate::domain::web_address::host(&url).map(|host| BlockView::Embed { url, host })
             }
             Block::PageBreak => None,
         };

@@ -73,10 +73,8 @@ pub fn content_security_policy(cfg: &Config) -> HeaderValue {
 /// checkout origins are allowed there too.
 fn payment_origins(cfg: &Config) -> String {
     let origin = |url: &str| -> Option<String> {
-        let (scheme, rest) = url.split_once("://")?;
-        let host = rest.split('/').next()?;
-        (!host.is_empty() && !host.contains([' ', ';', '\'', '"']))
-            .then(|| format!(" {scheme}://{host}"))
+        let u = crate::domain::web_address::parse_http(url).ok()?;
+        Some(format!(" {}", u.origin().ascii_serialization()))
     };
     let mut origins: Vec<String> = Vec::new();
     if let Some(s) = &cfg.payments.stripe {

@@ -230,7 +230,7 @@ fn blocks_html(body: &[Block], base: &str, dateline: Option<&str>, core: &Core) 
                     e(title)
                 ));
             }
-            Block::Embed { url } if url.starts_with("https://") || url.starts_with("http://") => {
+            Block::Embed { url } if crate::domain::web_address::parse_http(url).is_ok() => {
                 out.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>\n", e(url)));
             }
             _ => {}

@@ -309,6 +309,19 @@ async fn validation_errors_name_the_field() {
             json!({"title": "X", "section": "global", "body": [{"type": "paragraph", "text": "a"}, {"type": "read_also", "slug": "tidak-ada"}]}),
             "body[1].slug",
         ),
+        // Only a parseable web address is an embed: these start like one.
+        (
+            json!({"title": "X", "section": "global", "body": [{"type": "embed", "url": "http://["}]}),
+            "body[0].url",
+        ),
+        (
+            json!({"title": "X", "section": "global", "body": [{"type": "embed", "url": "https://u:p@contoh.id/"}]}),
+            "body[0].url",
+        ),
+        (
+            json!({"title": "X", "section": "global", "body": [{"type": "image", "src": "javascript:alert(1)", "alt": "x"}]}),
+            "body[0].src",
+        ),
         (
             json!({"title": "X", "section": "global", "status": "terbit"}),
             "status",
