@@ -392,9 +392,9 @@ pub async fn static_file(
     };
     // Compressed once when the theme loaded; chosen per request.
     let (body, encoding) = match accepted(&headers) {
-        Encoding::Brotli if asset.br.is_some() => (asset.br.clone(), Some("br")),
-        Encoding::Brotli | Encoding::Gzip if asset.gzip.is_some() => {
-            (asset.gzip.clone(), Some("gzip"))
+        Encoding::Brotli if asset.br().is_some() => (asset.br().map(<[u8]>::to_vec), Some("br")),
+        Encoding::Brotli | Encoding::Gzip if asset.gzip().is_some() => {
+            (asset.gzip().map(<[u8]>::to_vec), Some("gzip"))
         }
         _ => (None, None),
     };

@@ -34,6 +34,9 @@ pub struct StoryForm {
     pub image_credit: String,
     pub access: String,
     pub body: String,
+    /// The block editor's JSON; when present it is the body (`body` is the
+    /// text form, for browsers without JS).
+    pub body_blocks: String,
     pub publish_at: String,
     pub unpublish_at: String,
 }
@@ -108,6 +111,7 @@ impl StoryForm {
             image_credit: img.and_then(|i| i.credit).unwrap_or_default(),
             access: d.access.as_str().to_string(),
             body: body_text::format(&d.body),
+            body_blocks: serde_json::to_string(&d.body).unwrap_or_default(),
             publish_at: s
                 .publish_at
                 .map(|t| zone.local_input(t))
@@ -122,8 +126,8 @@ impl StoryForm {
     /// The document this form describes; errors name the form's fields.
     pub fn to_doc(&self) -> Result<StoryDoc, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let body = body_text::parse(&self.body).unwrap_or_else(|e| {
-            errs.push(FieldError::new("body", e.to_string()));
+        let body = body_text::from_form(&self.body, &self.body_blocks).unwrap_or_else(|e| {
+            errs.push(e);
             Vec::new()
         });
         let mut contributors = Vec::new();

@@ -11,9 +11,37 @@ pub struct Asset {
     pub content_type: &'static str,
     /// Whether the name carries the content hash (and may be cached forever).
     pub immutable: bool,
-    /// Text assets compressed once at start (brotli, gzip), when smaller.
-    pub br: Option<Vec<u8>>,
-    pub gzip: Option<Vec<u8>>,
+    /// Brotli and gzip forms, made on the first request that can take
+    /// them (a theme's large scripts would otherwise slow every start).
+    compressed: Arc<std::sync::OnceLock<Compressed>>,
+}
+
+#[derive(Default)]
+struct Compressed {
+    br: Option<Vec<u8>>,
+    gzip: Option<Vec<u8>>,
+}
+
+impl Asset {
+    fn compressed(&self) -> &Compressed {
+        self.compressed.get_or_init(|| {
+            if compressible(self.content_type) {
+                precompress(&self.bytes)
+            } else {
+                Compressed::default()
+            }
+        })
+    }
+
+    /// The brotli form, when the file is text and it saves space.
+    pub fn br(&self) -> Option<&[u8]> {
+        self.compressed().br.as_deref()
+    }
+
+    /// The gzip form, when the file is text and it saves space.
+    pub fn gzip(&self) -> Option<&[u8]> {
+        self.compressed().gzip.as_deref()
+    }
 }
 
 fn compressible(content_type: &str) -> bool {
@@ -23,11 +51,13 @@ fn compressible(content_type: &str) -> bool {
 }
 
 /// Brotli and gzip forms of `bytes`, each kept only when it saves space.
-fn precompress(bytes: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+/// Small files get brotli's best; large ones (vendored editor scripts, for
+/// staff only) a quality that takes milliseconds, not a second.
+fn precompress(bytes: &[u8]) -> Compressed {
     use std::io::Write;
     let mut br = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
+        quality: if bytes.len() <= 96 * 1024 { 11 } else { 7 },
         ..Default::default()
     };
     let br = brotli::BrotliCompress(&mut &bytes[..], &mut br, &params)
@@ -36,7 +66,10 @@ fn precompress(bytes: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let gz = gz.write_all(bytes).ok().and_then(|_| gz.finish().ok());
     let smaller = |v: Option<Vec<u8>>| v.filter(|c| c.len() < bytes.len());
-    (smaller(br), smaller(gz))
+    Compressed {
+        br: smaller(br),
+        gzip: smaller(gz),
+    }
 }
 
 pub struct Assets {
@@ -55,19 +88,14 @@ impl Assets {
             let bytes = bytes.into_owned();
             let hashed = hashed_name(&name, &bytes);
             let ct = content_type(&name);
-            let (br, gzip) = if compressible(ct) {
-                precompress(&bytes)
-            } else {
-                (None, None)
-            };
+            let compressed = Arc::new(std::sync::OnceLock::new());
             by_name.insert(
                 hashed.clone(),
                 Arc::new(Asset {
                     bytes: bytes.clone(),
                     content_type: ct,
                     immutable: true,
-                    br: br.clone(),
-                    gzip: gzip.clone(),
+                    compressed: compressed.clone(),
                 }),
             );
             by_name.insert(
@@ -76,8 +104,7 @@ impl Assets {
                     bytes,
                     content_type: ct,
                     immutable: false,
-                    br,
-                    gzip,
+                    compressed,
                 }),
             );
             urls.insert(name, format!("/static/{hashed}"));

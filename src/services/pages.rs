@@ -17,6 +17,8 @@ pub struct PageDraft {
     pub title: String,
     /// The same markup as a story's body.
     pub body: String,
+    /// The block editor's JSON, which wins over `body` when sent.
+    pub body_blocks: String,
     pub position: i64,
     pub in_footer: bool,
 }
@@ -47,10 +49,10 @@ pub async fn save(
     if title.is_empty() {
         errs.push(FieldError::new("title", "a page needs a title"));
     }
-    let body: Vec<Block> = match body_text::parse(&d.body) {
+    let body: Vec<Block> = match body_text::from_form(&d.body, &d.body_blocks) {
         Ok(b) => b,
         Err(e) => {
-            errs.push(FieldError::new("body", e.to_string()));
+            errs.push(e);
             Vec::new()
         }
     };

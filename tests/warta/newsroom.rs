@@ -702,3 +702,107 @@ async fn a_site_can_require_two_step_verification_for_staff() {
     assert_eq!(p.status, 303);
     assert_eq!(e.get("/admin").await.status, 200, "open once it is on");
 }
+
+/// The story form takes the block editor's JSON (`body_blocks`) as the
+/// body, exactly as the Admin API would store it, and the text form when
+/// the browser ran no script; a bad block is named and nothing is stored.
+#[tokio::test]
+async fn the_form_takes_the_block_editors_json_or_the_text_form() {
+    let site = demo_site().await;
+    staff(&site, "editor@example.com", StaffRole::Editor, &[]).await;
+    let mut e = signed_in(&site, "editor@example.com").await;
+    let blocks = serde_json::json!([
+        {"type": "paragraph", "text": "- ini paragraf, bukan daftar"},
+        {"type": "heading", "text": "Tahap pertama"},
+        {"type": "read_also", "slug": "banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan"},
+        {"type": "embed", "url": "https://contoh.id/pos/1"},
+    ]);
+    let mut f = story_fields("Blok dari Penyunting");
+    f.retain(|(k, _)| *k != "body");
+    f.push(("body_blocks", blocks.to_string()));
+    let p = post_story(&mut e, "/admin/stories", &f, &[("intent", "save")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let story = site
+        .app
+        .store
+        .story(story_id(p.header("location")))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = serde_json::to_value(&story.doc.body).unwrap();
+    assert_eq!(stored[0]["type"], "paragraph", "{stored}");
+    assert_eq!(stored[0]["text"], "- ini paragraf, bukan daftar");
+    assert_eq!(
+        stored[2]["title"], "Banjir Rob Rendam Ratusan Rumah di Pesisir Pekalongan",
+        "a read-also link gets its headline, as through the API"
+    );
+    // The editor page hands the same blocks back to the block editor.
+    let page = e.get(p.header("location")).await;
+    assert!(page.body.contains("data-block-editor"), "{}", page.body);
+    assert!(
+        page.header("content-security-policy").contains("'sha256-"),
+        "the editor's stylesheets are allowed by hash"
+    );
+
+    // Without script: the text form.
+    let p = post_story(
+        &mut e,
+        "/admin/stories",
+        &story_fields("Teks Tanpa Skrip"),
+        &[("intent", "save")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    // A bad block: 422 naming it, nothing stored.
+    let before = site.app.store.stories(&all_stories()).await.unwrap().len();
+    for (bad, field) in [
+        (
+            r#"[{"type":"paragraph","text":"a"},{"type":"embed","url":"http://["}]"#,
+            "body[1].url",
+        ),
+        (r#"[{"type":"gambar"}]"#, "body[0]"),
+        ("{", "body"),
+    ] {
+        let mut f = story_fields("Blok Rusak");
+        f.retain(|(k, _)| *k != "body");
+        f.push(("body_blocks", bad.to_string()));
+        let p = post_story(&mut e, "/admin/stories", &f, &[("intent", "save")]).await;
+        assert_eq!(p.status, 422, "{bad}: {}", p.body);
+        assert!(p.body.contains(field), "{bad}: {field} named");
+    }
+    assert_eq!(
+        site.app.store.stories(&all_stories()).await.unwrap().len(),
+        before
+    );
+
+    // Site pages take the same JSON.
+    let p = e
+        .post(
+            "/admin/pages",
+            &[
+                ("title", "Tentang Tim"),
+                ("slug", "tentang-tim"),
+                (
+                    "body_blocks",
+                    r#"[{"type":"paragraph","text":"Kami tim kecil."}]"#,
+                ),
+                ("position", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(
+        site.get("/tentang-tim")
+            .await
+            .body
+            .contains("Kami tim kecil.")
+    );
+}
+
+fn all_stories() -> warta::store::newsroom::StoryQuery {
+    warta::store::newsroom::StoryQuery {
+        limit: 500,
+        ..Default::default()
+    }
+}

@@ -43,12 +43,44 @@ fn media_json(m: &crate::store::newsroom::MediaItem) -> serde_json::Value {
 }
 
 /// The media library: find and reuse images, upload new ones.
+/// Whether the caller (the block editor's image tool) asked for JSON.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn fields_json(status: StatusCode, errors: &[FieldError]) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(json!({ "error": { "fields": errors } })),
+    )
+        .into_response()
+}
+
 pub async fn media_library(
     State(app): State<AppState>,
     s: StaffCtx,
     uri: Uri,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    if wants_json(&headers) {
+        let items: Vec<_> = app
+            .store
+            .media_list(params.get("q").map(String::as_str), 60)
+            .await?
+            .iter()
+            .map(media_json)
+            .collect();
+        return Ok((
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(json!({ "items": items })),
+        )
+            .into_response());
+    }
     media_view(
         &app,
         &s,
@@ -123,8 +155,12 @@ pub async fn media_upload(
     if !s.staff.may(Action::Create, None) {
         return Err(AppError::Forbidden);
     }
+    let json = wants_json(&headers);
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let errors = vec![FieldError::new("file", "choose an image")];
+        if json {
+            return Ok(fields_json(StatusCode::UNPROCESSABLE_ENTITY, &errors));
+        }
         return media_view(
             &app,
             &s,
@@ -137,6 +173,15 @@ pub async fn media_upload(
         .await;
     };
     match upload_image(&app, bytes, &alt, &s.principal().actor()).await {
+        Ok(m) if json => Ok((
+            StatusCode::CREATED,
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(media_json(&m)),
+        )
+            .into_response()),
+        Err(AppError::Invalid(errors)) if json => {
+            Ok(fields_json(StatusCode::UNPROCESSABLE_ENTITY, &errors))
+        }
         Ok(m) => {
             media_view(
                 &app,

@@ -128,6 +128,38 @@ pub(super) fn render(
         .into_response())
 }
 
+/// Editor.js and its tools put their stylesheets in `<style>` elements
+/// (some first empty, then filled). The editor's pages allow exactly those
+/// by hash, not inline style in general. After `scripts/vendor-editor.sh`
+/// upgrades them, the browser test of the block editor fails until these
+/// match again (Chromium's console names each missing hash).
+const EDITOR_STYLE_HASHES: &[&str] = &[
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-FhlryUmtfW8PYZ9r/LTpjPahwVmevaJdc0XSm73dJlI='",
+    "'sha256-0M8dkGs1lImPs3mKvCTnS1ZKxQwQ5A/LfhaSlyOM7jo='",
+    "'sha256-XJt+VG4GO/3UzuYzfgM8hXd1esyCUc8XFrjROetEixs='",
+    "'sha256-jWzOSiuXkc+25P/nXc5zB9eH/lP2wANF6pl026BYphc='",
+    "'sha256-3xk/4vimQaPGDuOrm0sl2iNXKnKRY3vf/hBJwXH/wjg='",
+    "'sha256-VZ6f6kGovmiJDue3pEvYY6Ffg3RywIAYmQaHAGX4hrg='",
+    "'sha256-kZ3mB9YYvzxR1jNBXH4+9oH6xgeUqdhvRjAD9yBI0Lg='",
+    "'sha256-/2pEMVoDF26DuvmD2ZdKnjJH/GTEts8ekafdUkR8MIw='",
+    "'sha256-rCIjR3ql9b60W2yWHHvfk5+hvurAQM+LTnmKIHnAV2k='",
+];
+
+/// The site's policy with the block editor's stylesheets allowed.
+fn with_editor_policy(app: &AppState, mut res: Response) -> Response {
+    let base = app.csp.to_str().unwrap_or("default-src 'self'");
+    let policy = base.replacen(
+        "style-src 'self'",
+        &format!("style-src 'self' {}", EDITOR_STYLE_HASHES.join(" ")),
+        1,
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
+}
+
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }

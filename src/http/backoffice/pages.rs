@@ -13,6 +13,7 @@ pub struct PageForm {
     slug: String,
     title: String,
     body: String,
+    body_blocks: String,
     position: i64,
     in_footer: Option<String>,
 }
@@ -34,6 +35,7 @@ pub async fn pages_page(
                 slug: p.slug,
                 title: p.title,
                 body: crate::domain::body_text::format(&p.body),
+                body_blocks: serde_json::to_string(&p.body).unwrap_or_default(),
                 position: p.position,
                 in_footer: p.in_footer.then(|| "1".into()),
             }
@@ -57,7 +59,7 @@ async fn pages_view(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let chrome = Chrome::build(app, &s.ctx, uri).await?;
-    render(
+    let page = render(
         app,
         "admin/pages.html",
         status,
@@ -66,7 +68,8 @@ async fn pages_view(
             pages => app.store.site_pages().await?,
             f,
         },
-    )
+    )?;
+    Ok(super::with_editor_policy(app, page))
 }
 
 pub async fn pages_save(
@@ -81,6 +84,7 @@ pub async fn pages_save(
         slug: f.slug.clone(),
         title: f.title.clone(),
         body: f.body.clone(),
+        body_blocks: f.body_blocks.clone(),
         position: f.position,
         in_footer: f.in_footer.is_some(),
     };

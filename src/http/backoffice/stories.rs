@@ -93,10 +93,26 @@ pub(super) async fn editor_page(
     let live_url = story
         .filter(|st| st.status == StoryStatus::Published)
         .map(|st| article_path(&st.doc.section.slug, &st.slug));
+    // The block editor's video tool offers the newest published videos.
+    let videos: Vec<(String, String)> = app
+        .store
+        .videos(&crate::store::VideoQuery {
+            section: None,
+            exclude_id: None,
+            limit: 200,
+            offset: 0,
+            now: app.clock.now(),
+            count_total: false,
+        })
+        .await?
+        .items
+        .into_iter()
+        .map(|v| (v.slug, v.title))
+        .collect();
     let corrections: Vec<_> = story
         .map(|st| st.doc.corrections.clone())
         .unwrap_or_default();
-    render(
+    let page = render(
         app,
         "admin/editor.html",
         status,
@@ -109,14 +125,15 @@ pub(super) async fn editor_page(
             updated_by => story.map(|st| st.updated_by.clone()),
             updated_at => story.map(|st| st.updated_at),
             revision => story.map(|st| st.revision).unwrap_or(0),
-            revisions, previews, others, live_url, corrections,
+            revisions, previews, others, live_url, corrections, videos,
             f => form, sections, buttons => buttons(&who, story),
             errors => &extras.errors, notice => extras.notice.map(|k| chrome.tr(&k)), conflict => extras.conflict,
             preview_url => extras.preview_url,
             autosave => story.is_some_and(|st| matches!(st.status, StoryStatus::Draft | StoryStatus::Submitted)),
             time_zone => app.zone.name(),
         },
-    )
+    )?;
+    Ok(super::with_editor_policy(app, page))
 }
 
 pub async fn new_story(

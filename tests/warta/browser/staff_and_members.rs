@@ -49,20 +49,106 @@ async fn staff_browser(
     b
 }
 
-/// Type into the body at the caret, as the writer would.
-async fn type_body(c: &Client, text: &str) {
-    let e = c.find(Locator::Css("#body")).await.unwrap();
-    e.send_keys(text).await.unwrap();
+/// Keys as WebDriver sends them.
+const ENTER: &str = "\u{E007}";
+const TAB: &str = "\u{E004}";
+
+/// Type where the caret is, as the writer would: key presses sent to the
+/// page, not to an element (which WebDriver would focus anew first).
+async fn keys(c: &Client, text: &str) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut typing = KeyActions::new("keyboard".into());
+    for ch in text.chars() {
+        typing = typing
+            .then(KeyAction::Down { value: ch })
+            .then(KeyAction::Up { value: ch });
+    }
+    c.perform_actions(typing).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(120)).await;
 }
 
-/// Search a headline in the read-also box and pick the first result.
+/// Wait until the block editor has replaced the text form.
+async fn editor_ready(c: &Client) {
+    wait_displayed(c, "[data-block-editor][data-ready]", true).await;
+}
+
+/// On an empty line: "/" opens the blocks, a few letters find one, Tab
+/// moves onto it and Enter inserts it; all from the keyboard.
+async fn insert_block(c: &Client, name: &str) {
+    // The caret must be on a new, empty line first (the editor makes it
+    // after Enter or Tab, a moment later).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let on_empty_line = c
+            .execute(
+                "var e = document.activeElement; return !!e && e.classList.contains('ce-paragraph') && e.textContent === ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if on_empty_line == json!(true) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no empty line to insert {name} on"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    keys(c, "/").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !displayed(c, ".ce-popover--opened").await {
+        if Instant::now() > deadline {
+            if let Ok(png) = c.screenshot().await {
+                let _ = std::fs::write(std::env::temp_dir().join("warta-blocks-menu.png"), png);
+            }
+            panic!("the blocks menu did not open for {name}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    keys(c, name).await;
+    keys(c, TAB).await;
+    keys(c, ENTER).await;
+}
+
+/// What the editor sends as the body, once its last change has landed.
+async fn sent_blocks(c: &Client) -> serde_json::Value {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let v = c
+        .execute(
+            "return document.querySelector('input[name=body_blocks]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_str(v.as_str().unwrap()).unwrap()
+}
+
+/// A picture file on disk, for the upload button.
+fn picture_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let img = image::RgbImage::from_fn(900, 500, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 140])
+    });
+    let path = dir.join("perbatasan.png");
+    img.save(&path).unwrap();
+    path
+}
+
+/// Search a headline in the read-also block and pick the first result.
 async fn pick_read_also(c: &Client, query: &str) -> String {
-    fill(c, "#ra-q", query).await;
+    let inputs = c
+        .find_all(Locator::Css("[data-read-also-q]"))
+        .await
+        .unwrap();
+    let input = inputs.last().unwrap().clone();
+    input.click().await.unwrap();
+    input.send_keys(query).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     let button = loop {
-        if let Ok(b) = c
-            .find(Locator::Css("[data-read-also-results] button"))
+        if let Ok(list) = c
+            .find_all(Locator::Css(".blk-read-also .ra-results button"))
             .await
+            && let Some(b) = list.into_iter().next()
         {
             break b;
         }
@@ -70,10 +156,25 @@ async fn pick_read_also(c: &Client, query: &str) -> String {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let slug = button.attr("data-slug").await.unwrap().unwrap();
+    // Scrolled to the middle first, as a reader's click: the sticky
+    // buttons bar covers the bottom of the screen.
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![serde_json::to_value(&button).unwrap()],
+    )
+    .await
+    .unwrap();
     button.click().await.unwrap();
+    // Back in the block's search field, where the keyboard left off.
+    input.click().await.unwrap();
     slug
 }
 
+/// A writer writes a two-page story in the block editor without seeing
+/// any markup (paragraphs, a subheading, a quote, a list, an uploaded
+/// picture with its caption and credit, a page break, read-also links
+/// picked by search), an editor publishes it, a reader reads it, and the
+/// stored blocks are exactly those the Admin API stores for the same body.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromium-driver; run with --include-ignored (CI does)"]
 async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
@@ -94,12 +195,19 @@ async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
         StaffRole::Editor,
     )
     .await;
+    let files = tempfile::tempdir().unwrap();
+    let picture = picture_file(files.path());
 
     // The writer writes a two-page story from nothing.
     log_in(&b, "dimas@redaksi.id", "kata-sandi-redaksi").await;
     c.goto(&format!("{}/admin/stories/new", b.base))
         .await
         .unwrap();
+    editor_ready(c).await;
+    assert!(
+        !displayed(c, "#body").await,
+        "the text form gives way to the block editor"
+    );
     fill(
         c,
         "#title",
@@ -120,21 +228,107 @@ async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
     .await;
     fill(c, "#sources", "AFP").await;
     fill(c, "#dateline", "Lisboa").await;
-    fill(
+
+    click(c, ".ce-paragraph").await;
+    keys(
         c,
-        "#body",
-        "Presiden Tavora mengatakan pasukan akan mulai ditarik pekan ini.",
+        "Presiden Tavora mengatakan pasukan akan mulai ditarik pekan ini & <b>segera</b>.",
     )
     .await;
+    keys(c, ENTER).await;
+    insert_block(c, "Sub").await;
+    keys(c, "Tahap pertama").await;
+    keys(c, ENTER).await;
+    keys(c, "Sekitar 400 personel akan kembali lebih dulu.").await;
+    keys(c, ENTER).await;
+    insert_block(c, "Kutip").await;
+    keys(c, "Kami pulang dengan kepala tegak.").await;
+    keys(c, TAB).await;
+    keys(c, "Komandan kontingen").await;
+    keys(c, TAB).await;
+    insert_block(c, "bernomor").await;
+    keys(c, "Kontingen medis").await;
+    keys(c, ENTER).await;
+    keys(c, "Kontingen zeni").await;
+    keys(c, ENTER).await;
+    keys(c, ENTER).await;
+    insert_block(c, "Gambar").await;
+    c.find(Locator::Css(".blk-image input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&picture.display().to_string())
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let src = c
+            .find(Locator::Css("[data-image-src]"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if src.starts_with("/media/up/") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the picture was not uploaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(c, "[data-image-alt]").await;
+    keys(c, "Truk pasukan di perbatasan").await;
+    keys(c, TAB).await;
+    keys(c, "Suasana di perbatasan").await;
+    keys(c, TAB).await;
+    keys(c, "Dok. Redaksi").await;
+    keys(c, TAB).await;
+    insert_block(c, "Baca").await;
     let first = pick_read_also(c, "Banjir rob").await;
-    click(c, "[data-insert='## ']").await;
-    type_body(c, "Tahap pertama\n\nSekitar 400 personel akan kembali lebih dulu.\n\n[image: /static/logo.svg | Logo redaksi | Suasana di perbatasan | Dok. Redaksi]").await;
-    click(c, "[data-insert='[page-break]']").await;
-    type_body(c, "Pemerintah menyiapkan pengamanan pengganti.").await;
+    // Tab from the last block's last field starts a new line; a page break
+    // there starts page two.
+    keys(c, TAB).await;
+    insert_block(c, "Halaman").await;
+    keys(c, "Pemerintah menyiapkan pengamanan pengganti.").await;
+    keys(c, ENTER).await;
+    insert_block(c, "Baca").await;
     let second = pick_read_also(c, "Harga beras").await;
+    let sent = sent_blocks(c).await;
+    let kinds: Vec<&str> = sent
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "paragraph",
+            "heading",
+            "paragraph",
+            "quote",
+            "list",
+            "image",
+            "read_also",
+            "page_break",
+            "paragraph",
+            "read_also"
+        ],
+        "{sent}"
+    );
     click(c, "button[value=submit]").await;
     let deadline = Instant::now() + Duration::from_secs(5);
-    while !text(c, ".story-state").await.contains("Diajukan") {
+    loop {
+        if let Ok(e) = c.find(Locator::Css(".form-errors")).await {
+            panic!(
+                "the story was refused: {}",
+                e.text().await.unwrap_or_default()
+            );
+        }
+        if let Ok(e) = c.find(Locator::Css(".story-state")).await
+            && e.text().await.unwrap_or_default().contains("Diajukan")
+        {
+            break;
+        }
         assert!(Instant::now() < deadline, "the story was not submitted");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -154,6 +348,12 @@ async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
     );
     click(c, &format!("a[href='{story_path}']")).await;
     wait_path(c, &story_path).await;
+    editor_ready(c).await;
+    assert_eq!(
+        sent_blocks(c).await,
+        sent,
+        "the stored story opens in the editor as it was written"
+    );
     click(c, "button[value=publish]").await;
     let deadline = Instant::now() + Duration::from_secs(5);
     while !text(c, ".story-state").await.contains("Terbit") {
@@ -177,7 +377,12 @@ async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
     assert!(text(c, ".sources").await.contains("AFP"));
     let body = text(c, ".body").await;
     assert!(body.starts_with("LISBOA"), "{body}");
+    assert!(
+        body.contains("& <b>segera</b>"),
+        "typed text stays text: {body}"
+    );
     assert!(body.contains("Tahap pertama"));
+    assert!(body.contains("Kontingen zeni"));
     assert!(
         text(c, ".body figcaption")
             .await
@@ -201,11 +406,60 @@ async fn a_writer_writes_and_an_editor_publishes_in_the_browser() {
         hrefs.push(l.attr("href").await.unwrap().unwrap_or_default());
     }
     assert!(hrefs.iter().any(|h| h.ends_with(&second)), "{hrefs:?}");
+
+    // The same body sent through the Admin API is stored as the same blocks.
+    let site = &b._site;
+    let token = crate::common::api_token(site, "cms", &["articles:read", "articles:write"]).await;
+    let auth = format!("Bearer {token}");
+    let api = |method: &'static str, uri: String, body: Option<serde_json::Value>| {
+        let auth = auth.clone();
+        async move {
+            crate::common::Client::new(site)
+                .send(
+                    method,
+                    &uri,
+                    body.map(|b| ("application/json", b.to_string())),
+                    &[("authorization", auth.as_str())],
+                )
+                .await
+        }
+    };
+    let browser_story = api("GET", format!("/api/v1/admin/articles/{slug}"), None)
+        .await
+        .json();
+    let image_src = browser_story["body"][5]["src"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let typed = json!([
+        {"type": "paragraph", "text": "Presiden Tavora mengatakan pasukan akan mulai ditarik pekan ini & <b>segera</b>."},
+        {"type": "heading", "text": "Tahap pertama"},
+        {"type": "paragraph", "text": "Sekitar 400 personel akan kembali lebih dulu."},
+        {"type": "quote", "text": "Kami pulang dengan kepala tegak.", "cite": "Komandan kontingen"},
+        {"type": "list", "ordered": true, "items": ["Kontingen medis", "Kontingen zeni"]},
+        {"type": "image", "src": image_src, "alt": "Truk pasukan di perbatasan", "caption": "Suasana di perbatasan", "credit": "Dok. Redaksi"},
+        {"type": "read_also", "slug": first},
+        {"type": "page_break"},
+        {"type": "paragraph", "text": "Pemerintah menyiapkan pengamanan pengganti."},
+        {"type": "read_also", "slug": second},
+    ]);
+    let created = api(
+        "POST",
+        "/api/v1/admin/articles".into(),
+        Some(json!({"title": "Salinan lewat API", "section": "global", "body": typed})),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        created.json()["body"],
+        browser_story["body"],
+        "the browser and the Admin API store the same blocks"
+    );
     b.close().await;
 }
 
 /// Typed text survives a lost page: the editor keeps a copy in the browser
-/// and offers it back.
+/// and offers it back, into the block editor.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromium-driver; run with --include-ignored (CI does)"]
 async fn the_editor_never_loses_typed_text() {
@@ -215,17 +469,16 @@ async fn the_editor_never_loses_typed_text() {
     c.goto(&format!("{}/admin/stories/new", b.base))
         .await
         .unwrap();
+    editor_ready(c).await;
     fill(c, "#title", "Naskah yang Belum Disimpan").await;
-    fill(
-        c,
-        "#body",
-        "Paragraf pertama yang diketik sebelum koneksi putus.",
-    )
-    .await;
+    click(c, ".ce-paragraph").await;
+    keys(c, "Paragraf pertama yang diketik sebelum koneksi putus.").await;
+    sent_blocks(c).await;
     // The page goes away without a save (a crash, a closed tab, a lost network).
     c.goto(&format!("{}/admin/stories/new", b.base))
         .await
         .unwrap();
+    editor_ready(c).await;
     wait_displayed(c, "[data-restore-local]", true).await;
     click(c, "[data-restore-local]").await;
     let title = c
@@ -235,18 +488,52 @@ async fn the_editor_never_loses_typed_text() {
         .prop("value")
         .await
         .unwrap();
-    let body = c
-        .find(Locator::Css("#body"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
     assert_eq!(title.as_deref(), Some("Naskah yang Belum Disimpan"));
-    assert_eq!(
-        body.as_deref(),
-        Some("Paragraf pertama yang diketik sebelum koneksi putus.")
-    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !text(c, ".codex-editor")
+        .await
+        .contains("Paragraf pertama yang diketik")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the body was not put back in the editor"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.close().await;
+}
+
+/// The block editor's own stylesheets run under the page's policy (each
+/// is allowed by hash); a vendored upgrade that changes them fails here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromium-driver; run with --include-ignored (CI does)"]
+async fn the_block_editor_runs_under_the_content_security_policy() {
+    use warta::domain::newsroom::StaffRole;
+    let b = staff_browser("admin@redaksi.id", "Admin Redaksi", StaffRole::Admin).await;
+    let c = &b.client;
+    for path in [
+        "/admin/stories/new".to_string(),
+        "/admin/articles/banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan".to_string(),
+        "/admin/pages?edit=redaksi".to_string(),
+    ] {
+        c.goto(&format!("{}{path}", b.base)).await.unwrap();
+        editor_ready(c).await;
+        // Open the blocks menu too: its styles load with it.
+        click(c, ".ce-paragraph").await;
+        let blocked = c
+            .execute(
+                "return Array.from(document.querySelectorAll('style')).filter(s => !s.sheet).length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(blocked, json!(0), "{path}: a stylesheet was refused");
+        let styles = c
+            .execute("return document.querySelectorAll('style').length", vec![])
+            .await
+            .unwrap();
+        assert!(styles.as_u64().unwrap() >= 5, "{path}: {styles}");
+    }
     b.close().await;
 }
 

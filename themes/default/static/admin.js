@@ -106,6 +106,8 @@
         });
         p.remove();
         dirty = true;
+        // The block editor (blocks.js) shows the restored body.
+        form.dispatchEvent(new CustomEvent("warta:restored"));
       });
       p.appendChild(b);
       form.insertBefore(p, form.firstChild);
