@@ -74,9 +74,42 @@ pub fn arrange<T>(
     }
 }
 
+/// The stories that feed the top of the page: an editor's pinned lead
+/// first (when it is published), then the newest; `arrange` drops the
+/// pinned story where the newest list has it again.
+pub fn lead_first<T>(pinned: Option<T>, newest: Vec<T>) -> Vec<T> {
+    pinned.into_iter().chain(newest).collect()
+}
+
+/// Whether a section keeps its block on the front page.
+pub fn shows_block(section: &str, hidden: &[String]) -> bool {
+    !hidden.iter().any(|h| h == section)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pinned_lead_leads_once_and_hidden_sections_have_no_block() {
+        let page = arrange(
+            Shape {
+                secondary: 2,
+                latest: 2,
+                per_block: 2,
+            },
+            lead_first(Some(9), vec![1, 2, 9, 3, 4, 5]),
+            vec![vec![9, 6, 7]],
+            |a| *a,
+        );
+        assert_eq!(page.lead, Some(9));
+        assert_eq!(page.secondary, vec![1, 2]);
+        assert_eq!(page.latest, vec![3, 4]);
+        assert_eq!(page.blocks, vec![vec![6, 7]]);
+        let hidden = vec!["olahraga".to_string()];
+        assert!(!shows_block("olahraga", &hidden));
+        assert!(shows_block("nasional", &hidden));
+    }
 
     const SMALL: Shape = Shape {
         secondary: 2,

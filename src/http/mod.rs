@@ -162,6 +162,10 @@ pub fn router(app: AppState) -> Router {
             get(backoffice::taxonomy_page).post(backoffice::taxonomy_save),
         )
         .route(
+            "/admin/front",
+            get(backoffice::front_page).post(backoffice::front_page_save),
+        )
+        .route(
             "/admin/pages",
             get(backoffice::pages_page).post(backoffice::pages_save),
         )

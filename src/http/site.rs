@@ -70,7 +70,25 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Res
     let now = app.clock.now();
     // Every story once: the lead, the four under it and the latest list
     // from the newest; each section block from what is left of its own.
+    // An editor may pin the lead and leave sections' blocks off
+    // (`/admin/front`); a pinned story that is not published is ignored.
     let shape = crate::domain::front_page::Shape::DEFAULT;
+    let plan = app.store.front_page_plan().await?;
+    let pinned = match &plan.lead_slug {
+        Some(slug) => app
+            .store
+            .articles(&ArticleQuery {
+                slug: Some(slug.clone()),
+                limit: 1,
+                now,
+                ..Default::default()
+            })
+            .await?
+            .items
+            .into_iter()
+            .next(),
+        None => None,
+    };
     let newest = app
         .store
         .articles(&ArticleQuery {
@@ -80,8 +98,14 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Res
         })
         .await?
         .items;
+    let newest = crate::domain::front_page::lead_first(pinned, newest);
+    let block_sections: Vec<_> = c
+        .sections
+        .iter()
+        .filter(|s| crate::domain::front_page::shows_block(&s.slug, &plan.hidden))
+        .collect();
     let mut per_section = Vec::new();
-    for s in &c.sections {
+    for s in &block_sections {
         per_section.push(
             app.store
                 .articles(&ArticleQuery {
@@ -101,8 +125,7 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx, uri: Uri) -> Result<Res
     let lead = front.lead.map(Teaser::from);
     let secondary = teasers(front.secondary);
     let latest = teasers(front.latest);
-    let blocks: Vec<_> = c
-        .sections
+    let blocks: Vec<_> = block_sections
         .iter()
         .zip(front.blocks)
         .filter(|(_, items)| !items.is_empty())

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod comments;
 pub mod events;
 pub mod feeds;
+pub mod front_page;
 pub mod mail;
 pub mod memberships;
 pub mod newsroom;

@@ -23,6 +23,7 @@
 
 pub mod discovery;
 pub mod events;
+pub mod front_page;
 pub mod mail;
 pub mod newsroom;
 pub mod pages;
@@ -34,6 +35,7 @@ mod sql;
 mod sql_content;
 mod sql_discovery;
 mod sql_events;
+mod sql_front_page;
 mod sql_mail;
 mod sql_newsroom;
 mod sql_pages;
@@ -239,6 +241,8 @@ pub struct ArticleQuery {
     pub with_children: bool,
     pub contributor: Option<String>,
     pub exclude_id: Option<i64>,
+    /// Only the story with this address (the front page's pinned lead).
+    pub slug: Option<String>,
     pub limit: i64,
     pub offset: i64,
     /// Only what is published at or before this time is listed.
@@ -320,6 +324,7 @@ pub trait Backend:
     + search::SearchStore
     + discovery::DiscoveryStore
     + pages::PageStore
+    + front_page::FrontPageStore
 {
 }
 impl<
@@ -334,7 +339,8 @@ impl<
         + events::EventStore
         + search::SearchStore
         + discovery::DiscoveryStore
-        + pages::PageStore,
+        + pages::PageStore
+        + front_page::FrontPageStore,
 > Backend for T
 {
 }

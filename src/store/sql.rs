@@ -236,5 +236,6 @@ macro_rules! sql_store {
         $crate::sql_search!($Store, $Db, $Row);
         $crate::sql_discovery!($Store, $Db, $Row);
         $crate::sql_pages!($Store, $Db, $Row);
+        $crate::sql_front_page!($Store, $Db, $Row);
     };
 }

@@ -182,6 +182,10 @@ macro_rules! sql_content {
                     n += 1;
                     filter.push_str(&format!(" AND a.id <> ${n}"));
                 }
+                if q.slug.is_some() {
+                    n += 1;
+                    filter.push_str(&format!(" AND a.slug = ${n}"));
+                }
                 let list_sql = format!(
                     "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id {filter} \
                      ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
@@ -202,6 +206,10 @@ macro_rules! sql_content {
                 if let Some(v) = q.exclude_id {
                     list = list.bind(v);
                     count = count.bind(v);
+                }
+                if let Some(v) = &q.slug {
+                    list = list.bind(v.clone());
+                    count = count.bind(v.clone());
                 }
                 let rows = list.bind(q.limit).bind(q.offset).fetch_all(&self.pool).await?;
                 let items = rows.iter().map(summary_of).collect::<Result<Vec<_>>>()?;

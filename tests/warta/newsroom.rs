@@ -94,16 +94,17 @@ async fn role_matrix_over_back_office_routes() {
     let rev = story.revision.to_string();
 
     // who: GET /admin, new story, audit log, staff, moderation, sections and
-    // contributors, media library, two-step settings; publish the submitted story
+    // contributors, front page, media library, two-step settings; publish
+    // the submitted story
     #[rustfmt::skip]
-    let matrix: &[(&str, [u16; 9])] = &[
-        ("",                            [303, 303, 303, 303, 303, 303, 303, 303, 401]),
-        ("pembaca@example.com",         [403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("kontributor@example.com",     [200, 200, 403, 403, 403, 403, 200, 200, 403]),
-        ("penulis@example.com",         [200, 200, 403, 403, 403, 403, 200, 200, 403]),
-        ("editor-ekonomi@example.com",  [200, 200, 403, 403, 200, 200, 200, 200, 403]),
-        ("editor@example.com",          [200, 200, 403, 403, 200, 200, 200, 200, 303]),
-        ("admin@example.com",           [200, 200, 200, 200, 200, 200, 200, 200, 303]),
+    let matrix: &[(&str, [u16; 10])] = &[
+        ("",                            [303, 303, 303, 303, 303, 303, 303, 303, 303, 401]),
+        ("pembaca@example.com",         [403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("kontributor@example.com",     [200, 200, 403, 403, 403, 403, 403, 200, 200, 403]),
+        ("penulis@example.com",         [200, 200, 403, 403, 403, 403, 403, 200, 200, 403]),
+        ("editor-ekonomi@example.com",  [200, 200, 403, 403, 200, 200, 200, 200, 200, 403]),
+        ("editor@example.com",          [200, 200, 403, 403, 200, 200, 200, 200, 200, 303]),
+        ("admin@example.com",           [200, 200, 200, 200, 200, 200, 200, 200, 200, 303]),
     ];
     // Signed out, a newsroom page leads to the sign-in form, which comes
     // back to it; a form sent signed out is refused.
@@ -126,6 +127,7 @@ async fn role_matrix_over_back_office_routes() {
             "/admin/staff",
             "/moderation",
             "/admin/taxonomy",
+            "/admin/front",
             "/admin/media",
             "/admin/security",
         ] {

@@ -139,3 +139,94 @@ async fn an_editor_writes_changes_and_deletes_a_page_and_a_writer_may_not() {
     assert_eq!(p.status, 403);
     assert_eq!(site.get("/coba").await.status, 404);
 }
+
+/// The position of `needle` in `hay`, for "comes before" checks.
+fn at(hay: &str, needle: &str) -> usize {
+    hay.find(needle)
+        .unwrap_or_else(|| panic!("{needle} is not on the page"))
+}
+
+/// An editor pins an older story as the lead, leaves a section's block
+/// off and moves a section to the front of the menu; readers see it at
+/// once. A writer may not; a story that is not published cannot lead.
+#[tokio::test]
+async fn editors_arrange_the_front_page() {
+    let site = demo_site().await;
+    let pinned = "banjir-rob-rendam-ratusan-rumah-di-pesisir-pekalongan";
+    let sections = site.app.store.sections().await.unwrap();
+    let (first, last) = (&sections[0], sections.last().unwrap());
+    let home = site.get("/").await;
+    let lead = &home.body[at(&home.body, "class=\"lead\"")..at(&home.body, "class=\"latest\"")];
+    assert!(
+        !lead.contains(pinned),
+        "the automatic lead is the newest story"
+    );
+    assert!(home.body.contains(&format!("id=\"sec-{}\"", first.slug)));
+
+    let mut writer = staff(&site, "penulis@example.com", StaffRole::Writer).await;
+    assert_eq!(writer.get("/admin/front").await.status, 403);
+    let p = writer.post("/admin/front", &[("lead", pinned)]).await;
+    assert_eq!(p.status, 403);
+
+    let mut editor = staff(&site, "editor@example.com", StaffRole::Editor).await;
+    let form = editor.get("/admin/front").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"lead\""));
+    let mut fields: Vec<(String, String)> = vec![("lead".into(), pinned.into())];
+    for (i, s) in sections.iter().enumerate() {
+        // The last section goes first; the first loses its block.
+        let place = if s.slug == last.slug {
+            0
+        } else {
+            (i as i64 + 1) * 10
+        };
+        fields.push((format!("place.{}", s.slug), place.to_string()));
+        if s.slug != first.slug {
+            fields.push((format!("block.{}", s.slug), "1".into()));
+        }
+    }
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let p = editor.post("/admin/front", &refs).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    let home = site.get("/").await;
+    let lead = &home.body[at(&home.body, "class=\"lead\"")..at(&home.body, "class=\"latest\"")];
+    assert!(lead.contains(pinned), "the pinned story leads");
+    assert_eq!(
+        home.body.matches(&format!("/{pinned}\"")).count(),
+        lead.matches(&format!("/{pinned}\"")).count(),
+        "and appears nowhere else on the page"
+    );
+    assert!(
+        !home.body.contains(&format!("id=\"sec-{}\"", first.slug)),
+        "a section left off has no block"
+    );
+    let nav = &home.body[at(&home.body, "class=\"sections-nav\"")..];
+    assert!(
+        at(nav, &format!("href=\"/{}\"", last.slug))
+            < at(nav, &format!("href=\"/{}\"", first.slug)),
+        "the menu follows the editors' order"
+    );
+    let audit = site
+        .app
+        .store
+        .audit_log(&warta::store::newsroom::AuditFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "front_page.arrange"));
+
+    // Not published: refused, nothing changed.
+    let p = editor
+        .post("/admin/front", &[("lead", "tidak-ada-berita-ini")])
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("tidak-ada-berita-ini"));
+    let plan = site.app.store.front_page_plan().await.unwrap();
+    assert_eq!(plan.lead_slug.as_deref(), Some(pinned));
+}

@@ -4,6 +4,7 @@
 //! are thin: the rules are in `domain::newsroom`, the use cases in
 //! `services::newsroom` and the other services.
 
+mod front;
 mod history;
 mod media;
 mod pages;
@@ -12,6 +13,7 @@ mod previews;
 mod stories;
 mod taxonomy;
 
+pub use front::{front_page, front_page_save};
 pub use history::{correct, restore, revisions};
 pub use media::{api_media_upload, media_library, media_upload, upload_image};
 pub use pages::{pages_delete, pages_page, pages_save};

@@ -598,4 +598,5 @@ async fn axe_check(c: &Client, pages: &[String]) {
     }
 }
 
+mod screens;
 mod staff_and_members;

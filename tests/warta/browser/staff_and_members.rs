@@ -5,7 +5,7 @@
 #![allow(unused_imports)]
 use super::*;
 
-async fn log_in(b: &Browser, email: &str, password: &str) {
+pub(super) async fn log_in(b: &Browser, email: &str, password: &str) {
     let c = &b.client;
     c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{}/login", b.base)).await.unwrap();
@@ -15,7 +15,7 @@ async fn log_in(b: &Browser, email: &str, password: &str) {
     wait_path(c, "/").await;
 }
 
-async fn make_staff(
+pub(super) async fn make_staff(
     site: &crate::common::TestSite,
     email: &str,
     name: &str,
@@ -554,6 +554,8 @@ async fn axe_finds_no_violations_in_the_newsroom() {
         story,
         format!("{}/admin/media", b.base),
         format!("{}/admin/taxonomy", b.base),
+        format!("{}/admin/front", b.base),
+        format!("{}/admin/pages?edit=redaksi", b.base),
         format!("{}/admin/staff", b.base),
         format!("{}/admin/audit", b.base),
         format!("{}/admin/security", b.base),

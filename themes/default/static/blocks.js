@@ -132,7 +132,9 @@
   ImageTool.toolbox = { title: L.image || "Image", icon: ICON.image };
   ImageTool.prototype.render = function () {
     var self = this, box = el("div", { "class": "blk blk-image" });
+    // The picture first, as the story will show it; its fields below.
     var preview = el("img", { alt: "" });
+    box.appendChild(preview);
     var status = el("p", { "class": "blk-status", role: "status" });
     var file = field(box, L.upload || "Upload", "", { type: "file", accept: "image/jpeg,image/png,image/webp" });
     self.src = field(box, L.image_src || "Address", self.data.src, { "data-image-src": "" });
@@ -140,7 +142,6 @@
     self.caption = field(box, L.caption || "Caption", self.data.caption);
     self.credit = field(box, L.credit || "Credit", self.data.credit);
     box.appendChild(status);
-    box.appendChild(preview);
     function show() { if (self.src.value.trim()) { preview.src = self.src.value.trim(); preview.hidden = false; } else { preview.hidden = true; } }
     self.src.addEventListener("change", function () { self.sizes = null; show(); });
     file.addEventListener("change", function () {
