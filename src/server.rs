@@ -26,6 +26,7 @@ pub fn build_app(
         ),
         csp: crate::http::content_security_policy(cfg),
         search_limiter: crate::http::search::SearchLimiter::new(cfg.search.per_minute),
+        share_image: std::sync::OnceLock::new(),
         core,
     });
     // Changes announced by the database empty this node's page cache at once.

@@ -335,6 +335,9 @@ pub async fn build(
         .collect();
     let og_image = article.featured_image.as_ref().map(|i| abs(&i.src));
     let json_ld = json_ld(app, &article, &canonical, og_image.as_deref(), preview);
+    // Social cards get the site's default picture when the story has none
+    // (structured data keeps to the story's own pictures).
+    let og_image = og_image.or_else(|| Some(abs("/share.png")));
     let share_url = abs(&url);
 
     Ok(ArticleView {

@@ -66,6 +66,33 @@ pub async fn manifest(State(app): State<AppState>) -> Response {
         .into_response()
 }
 
+/// The default share picture (1200×630 PNG): the site's name and tagline,
+/// for stories without a picture and for the front page. Drawn once (on a
+/// blocking thread: rasterizing takes a few milliseconds).
+pub async fn share_image(State(app): State<AppState>) -> Response {
+    let bytes = match app.share_image.get() {
+        Some(b) => b.clone(),
+        None => {
+            let name = app.cfg.site_name.clone();
+            let tagline = app.views.catalog.get(&app.cfg.locale, "footer_tagline");
+            let drawn = tokio::task::spawn_blocking(move || {
+                crate::render::share_card::png(&name, &tagline)
+            })
+            .await
+            .unwrap_or_default();
+            app.share_image.get_or_init(|| drawn).clone()
+        }
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,6 +45,8 @@ pub struct App {
     pub csp: HeaderValue,
     /// Searches per client on this node.
     pub search_limiter: search::SearchLimiter,
+    /// The default share picture, drawn on first request.
+    pub share_image: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl std::ops::Deref for App {
@@ -198,6 +200,7 @@ pub fn router(app: AppState) -> Router {
         .route("/favicon.svg", get(icons::favicon))
         .route("/favicon.ico", get(icons::favicon_ico))
         .route("/manifest.webmanifest", get(icons::manifest))
+        .route("/share.png", get(icons::share_image))
         .route("/{section}", get(site::section))
         .route("/{section}/{slug}", get(site::article))
         .route("/{section}/{slug}/comments", post(comments::post))

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod i18n;
+pub mod share_card;
 pub mod theme;
 
 use minijinja::{Environment, Value};

@@ -449,6 +449,39 @@ async fn the_site_has_an_icon_and_a_web_app_manifest() {
     assert_eq!(ico.header("location"), "/favicon.svg");
 }
 
+/// A story without a picture still gets a large share card: the site's
+/// default picture, drawn from its name; the front page uses it too.
+#[tokio::test]
+async fn stories_without_a_picture_share_the_sites_default_picture() {
+    let site = demo_site().await;
+    let card = site.get("/share.png").await;
+    assert_eq!(card.status, 200);
+    assert_eq!(card.header("content-type"), "image/png");
+    assert!(card.body.contains("PNG") && card.body.contains("IHDR"));
+    site.app
+        .store
+        .insert_article(&crate::common::story("tanpa-gambar", "Berita Tanpa Gambar"))
+        .await
+        .unwrap();
+    site.app.cache.invalidate();
+    let page = site.get("/nasional/tanpa-gambar").await;
+    assert_eq!(page.status, 200);
+    let og = &page.body[page.body.find("og:image").unwrap()..];
+    assert!(og[..200].contains("/share.png\">"), "{}", &og[..200]);
+    assert!(page.body.contains("content=\"summary_large_image\""));
+    // A story with a picture shares its own.
+    let rich = site.rich_article().await;
+    let url = format!(
+        "/{}/{}",
+        rich["section"]["slug"].as_str().unwrap(),
+        rich["slug"].as_str().unwrap()
+    );
+    let page = site.get(&url).await;
+    let og = &page.body[page.body.find("og:image").unwrap()..];
+    assert!(!og[..200].contains("/share.png"), "{}", &og[..200]);
+    assert!(site.get("/").await.body.contains("/share.png\">"));
+}
+
 #[tokio::test]
 async fn site_and_membership_names_are_settings() {
     let cfg = Config {
