@@ -808,3 +808,65 @@ fn all_stories() -> warta::store::newsroom::StoryQuery {
         ..Default::default()
     }
 }
+
+/// The desk's search narrows by status and section, with or without words.
+#[tokio::test]
+async fn the_desk_filters_stories_by_status_and_section() {
+    let site = demo_site().await;
+    staff(&site, "editor@example.com", StaffRole::Editor, &[]).await;
+    let mut e = signed_in(&site, "editor@example.com").await;
+    let p = post_story(
+        &mut e,
+        "/admin/stories",
+        &story_fields("Draf Rubrik Global"),
+        &[("intent", "save")],
+    )
+    .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let mut f = story_fields("Naskah Diajukan Rubrik Ekonomi");
+    for (k, v) in f.iter_mut() {
+        if *k == "section" {
+            *v = "ekonomi".into();
+        }
+    }
+    let p = post_story(&mut e, "/admin/stories", &f, &[("intent", "submit")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+
+    let found = |body: &str| -> (bool, bool) {
+        let table = body
+            .find("class=\"bo-search\"")
+            .map(|i| &body[i..])
+            .unwrap_or("");
+        // What the search found, before the desk's own lists begin.
+        let table = &table[..table.find("<section").unwrap_or(table.len())];
+        (
+            table.contains("Draf Rubrik Global"),
+            table.contains("Naskah Diajukan Rubrik Ekonomi"),
+        )
+    };
+    assert_eq!(
+        found(&e.get("/admin?status=draft").await.body),
+        (true, false)
+    );
+    assert_eq!(
+        found(&e.get("/admin?section=ekonomi").await.body),
+        (false, true)
+    );
+    assert_eq!(
+        found(
+            &e.get("/admin?q=Rubrik&status=submitted&section=ekonomi")
+                .await
+                .body
+        ),
+        (false, true)
+    );
+    assert_eq!(
+        found(&e.get("/admin?q=Rubrik&section=global").await.body),
+        (true, false)
+    );
+    let page = e.get("/admin?status=submitted").await.body;
+    assert!(
+        page.contains("<option value=\"submitted\" selected>"),
+        "the filter is kept"
+    );
+}

@@ -234,12 +234,19 @@ pub async fn dashboard(
         .get("q")
         .map(|q| q.trim().to_string())
         .filter(|q| !q.is_empty());
+    // Filters: a status and a section, with or without words.
     let status = params.get("status").and_then(|v| StoryStatus::parse(v));
-    let found = if q.is_some() || status.is_some() {
+    let all_sections = app.store.sections().await?;
+    let section = params
+        .get("section")
+        .filter(|v| all_sections.iter().any(|s| &s.slug == *v))
+        .cloned();
+    let found = if q.is_some() || status.is_some() || section.is_some() {
         app.store
             .stories(&StoryQuery {
                 text: q.clone(),
                 status,
+                sections: section.clone().into_iter().collect(),
                 limit: 50,
                 ..Default::default()
             })
@@ -289,7 +296,9 @@ pub async fn dashboard(
         crate::view! {
             site => &chrome, t => &*chrome.t, me => &s.staff,
             mine => rows(mine), queue => rows(queue), scheduled => rows(scheduled), found => rows(found), published,
-            q => q.unwrap_or_default(), searched => params.contains_key("q") || status.is_some(),
+            q => q.unwrap_or_default(), searched => params.contains_key("q") || status.is_some() || section.is_some(),
+            sections => all_sections, section, status => status.map(|st| st.as_str()),
+            statuses => ["draft", "submitted", "scheduled", "published", "unpublished"],
             is_admin => s.staff.role == StaffRole::Admin, editor, out_now, published_today,
         },
     )
