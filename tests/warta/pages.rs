@@ -36,6 +36,9 @@ async fn the_demo_publishes_its_masthead_and_reporting_code_linked_from_the_foot
                 .contains(&format!("<h1 class=\"headline\">{title}</h1>"))
         );
     }
+    // The header's menu lists them too, in the editors' order.
+    let menu = &home.body[home.body.find("class=\"menu-pages\"").unwrap()..];
+    assert!(menu.find("href=\"/tentang-kami\"").unwrap() < menu.find("href=\"/koreksi\"").unwrap());
     let p = site.get("/redaksi").await;
     assert!(p.body.contains("<h2>Pemimpin Redaksi</h2>"));
     assert!(p.header("cache-control").contains("public"));

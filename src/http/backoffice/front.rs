@@ -86,7 +86,7 @@ pub async fn front_page_save(
         lead_slug: field("lead").unwrap_or("").to_string(),
         sections: Vec::new(),
     };
-    let mut errors = Vec::new();
+    let mut errors: Vec<FieldError> = Vec::new();
     for (k, v) in &fields {
         if let Some(slug) = k.strip_prefix("place.") {
             match v.trim().parse::<i64>() {
@@ -99,18 +99,13 @@ pub async fn front_page_save(
             }
         }
     }
-    if !errors.is_empty() {
-        return front_view(
-            &app,
-            &s,
-            &uri,
-            errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match front_page::save(&*app.store, &s.principal(), a, app.clock.now()).await {
+    // Unreadable numbers and the service's own refusals show the same way.
+    let saved = if errors.is_empty() {
+        front_page::save(&*app.store, &s.principal(), a, app.clock.now()).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match saved {
         Ok(_) => {
             // The menu is on every page.
             app.cache.invalidate();
