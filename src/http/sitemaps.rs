@@ -78,7 +78,8 @@ fn months(first: i64, now: i64, zone: &crate::domain::time::SiteZone) -> Vec<(i1
     out
 }
 
-/// The sitemap index: news, sections, authors and one file per month (a
+/// The sitemap index: news, sections, authors, the site's own pages and one
+/// file per month (a
 /// month of more than `PER_FILE` stories in several).
 pub async fn index(State(app): State<AppState>) -> Result<Response, AppError> {
     let base = &app.cfg.base_url;
@@ -87,6 +88,7 @@ pub async fn index(State(app): State<AppState>) -> Result<Response, AppError> {
         (format!("{base}/sitemaps/news.xml"), None),
         (format!("{base}/sitemaps/sections.xml"), None),
         (format!("{base}/sitemaps/authors.xml"), None),
+        (format!("{base}/sitemaps/pages.xml"), None),
     ];
     if let Some(first) = app.store.first_published(now).await? {
         for (y, m, from, to) in months(first, now, &app.zone) {
@@ -125,6 +127,7 @@ pub async fn file(
         "news" => news(&app).await,
         "sections" => sections(&app).await,
         "authors" => authors(&app).await,
+        "pages" => pages(&app).await,
         month => month_file(&app, month).await,
     }
 }
@@ -267,6 +270,22 @@ async fn authors(app: &AppState) -> Result<Response, AppError> {
             esc(base),
             esc(&slug),
             rfc3339_utc(changed)
+        ));
+    }
+    out.push_str("</urlset>\n");
+    Ok(xml(out))
+}
+
+/// The site's own pages (Redaksi, Pedoman Pemberitaan Media Siber, ...).
+async fn pages(app: &AppState) -> Result<Response, AppError> {
+    let base = &app.cfg.base_url;
+    let mut out = format!("{URLSET}>\n");
+    for p in app.store.site_pages().await? {
+        out.push_str(&format!(
+            "<url><loc>{}/{}</loc><lastmod>{}</lastmod></url>\n",
+            esc(base),
+            esc(&p.slug),
+            rfc3339_utc(p.updated_at)
         ));
     }
     out.push_str("</urlset>\n");

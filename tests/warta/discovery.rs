@@ -168,7 +168,13 @@ async fn sitemaps_follow_the_rules() {
         .iter()
         .map(|l| l.as_str().unwrap().to_string())
         .collect();
-    for want in ["news.xml", "sections.xml", "authors.xml", "2026-11.xml"] {
+    for want in [
+        "news.xml",
+        "sections.xml",
+        "authors.xml",
+        "pages.xml",
+        "2026-11.xml",
+    ] {
         assert!(locs.iter().any(|l| l.ends_with(want)), "{want} in {locs:?}");
     }
     let mut listed = 0;
@@ -187,6 +193,16 @@ async fn sitemaps_follow_the_rules() {
             if !path.ends_with("news.xml") && !path.ends_with("sections.xml") {
                 assert!(u["lastmod"].is_string(), "{path}: lastmod");
             }
+        }
+        if path.ends_with("pages.xml") {
+            assert!(
+                s["urls"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|u| u["loc"] == "http://127.0.0.1:8080/redaksi"),
+                "the masthead page is in the sitemap"
+            );
         }
         if path.ends_with("2026-11.xml") {
             listed = s["urls"].as_array().unwrap().len();

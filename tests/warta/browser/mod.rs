@@ -400,6 +400,10 @@ async fn axe_finds_no_accessibility_violations() {
         format!("{}/video", b.base),
         format!("{}/redaksi", b.base),
         format!("{}/cari?q=banjir", b.base),
+        format!("{}/author/rina-maharani", b.base),
+        format!("{}/video/banjir-rob-pesisir-utara", b.base),
+        format!("{}/forgot", b.base),
+        format!("{}/halaman-yang-tidak-ada", b.base),
     ];
     axe_check(c, &pages).await;
     b.close().await;
