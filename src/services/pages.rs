@@ -71,12 +71,23 @@ pub async fn save(
         updated_at: now,
     };
     store.save_site_page(&page).await?;
+    store
+        .audit(&who.actor(), "page.save", &page.slug, &page.title, now)
+        .await?;
     Ok(page)
 }
 
-pub async fn delete(store: &dyn Backend, who: &Principal, slug: &str) -> Result<(), AppError> {
+pub async fn delete(
+    store: &dyn Backend,
+    who: &Principal,
+    slug: &str,
+    now: i64,
+) -> Result<(), AppError> {
     who.require(Action::ManageTaxonomy, None)?;
     if store.delete_site_page(slug).await? {
+        store
+            .audit(&who.actor(), "page.delete", slug, "", now)
+            .await?;
         Ok(())
     } else {
         Err(AppError::NotFound)

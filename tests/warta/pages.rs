@@ -132,6 +132,29 @@ async fn an_editor_writes_changes_and_deletes_a_page_and_a_writer_may_not() {
         .await;
     assert_eq!(p.status, 303);
     assert_eq!(site.get("/pedoman-komentar").await.status, 404);
+    // Who wrote and who deleted it is in the audit log.
+    let log = site
+        .app
+        .store
+        .audit_log(&warta::store::newsroom::AuditFilter {
+            action: Some("page.".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.target.as_str()))
+        .collect();
+    assert!(
+        actions.contains(&("page.save", "pedoman-komentar")),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("page.delete", "pedoman-komentar")),
+        "{actions:?}"
+    );
 
     // Writers write stories, not the site's pages.
     let mut writer = staff(&site, "penulis@contoh.id", StaffRole::Writer).await;

@@ -118,7 +118,7 @@ pub async fn pages_delete(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     check_csrf(&app, &headers, &f.csrf)?;
-    pages::delete(&*app.store, &s.principal(), &slug).await?;
+    pages::delete(&*app.store, &s.principal(), &slug, app.clock.now()).await?;
     app.cache.invalidate();
     Ok(see_other("/admin/pages"))
 }
