@@ -75,12 +75,15 @@ pub async fn share_image(State(app): State<AppState>) -> Response {
         None => {
             let name = app.cfg.site_name.clone();
             let tagline = app.views.catalog.get(&app.cfg.locale, "footer_tagline");
-            let drawn = tokio::task::spawn_blocking(move || {
+            match tokio::task::spawn_blocking(move || {
                 crate::render::share_card::png(&name, &tagline)
             })
             .await
-            .unwrap_or_default();
-            app.share_image.get_or_init(|| drawn).clone()
+            {
+                Ok(drawn) => app.share_image.get_or_init(|| drawn).clone(),
+                // Not kept: the next request draws it again.
+                Err(_) => return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
         }
     };
     (

@@ -60,10 +60,17 @@ impl std::ops::Deref for App {
 /// Only our own scripts run; ad networks configured by the admin may add
 /// their script hosts.
 pub fn content_security_policy(cfg: &Config) -> HeaderValue {
+    policy_with_styles(cfg, &[])
+}
+
+/// The site's policy, with inline stylesheets allowed only by these hash
+/// sources (the back office's block editor needs a few).
+pub fn policy_with_styles(cfg: &Config, style_hashes: &[&str]) -> HeaderValue {
     let extra = cfg.ad_script_sources.join(" ");
+    let styles: String = style_hashes.iter().map(|h| format!(" {h}")).collect();
     let csp = format!(
         "default-src 'self'; img-src 'self' data: https:; media-src 'self' https:; \
-         script-src 'self' {extra}; style-src 'self'; frame-src https:; frame-ancestors 'self'; \
+         script-src 'self' {extra}; style-src 'self'{styles}; frame-src https:; frame-ancestors 'self'; \
          base-uri 'self'; form-action 'self'{}",
         payment_origins(cfg)
     );

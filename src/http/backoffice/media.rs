@@ -42,7 +42,6 @@ fn media_json(m: &crate::store::newsroom::MediaItem) -> serde_json::Value {
     })
 }
 
-/// The media library: find and reuse images, upload new ones.
 /// Whether the caller (the block editor's image tool) asked for JSON.
 fn wants_json(headers: &HeaderMap) -> bool {
     headers
@@ -51,15 +50,12 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-fn fields_json(status: StatusCode, errors: &[FieldError]) -> Response {
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({ "error": { "fields": errors } })),
-    )
-        .into_response()
+/// Refused fields in the JSON APIs' one error shape.
+fn fields_json(errors: Vec<FieldError>) -> Response {
+    crate::error::ApiError(AppError::Invalid(errors)).into_response()
 }
 
+/// The media library: find and reuse images, upload new ones.
 pub async fn media_library(
     State(app): State<AppState>,
     s: StaffCtx,
@@ -159,7 +155,7 @@ pub async fn media_upload(
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let errors = vec![FieldError::new("file", "choose an image")];
         if json {
-            return Ok(fields_json(StatusCode::UNPROCESSABLE_ENTITY, &errors));
+            return Ok(fields_json(errors));
         }
         return media_view(
             &app,
@@ -179,9 +175,7 @@ pub async fn media_upload(
             Json(media_json(&m)),
         )
             .into_response()),
-        Err(AppError::Invalid(errors)) if json => {
-            Ok(fields_json(StatusCode::UNPROCESSABLE_ENTITY, &errors))
-        }
+        Err(AppError::Invalid(errors)) if json => Ok(fields_json(errors)),
         Ok(m) => {
             media_view(
                 &app,

@@ -150,15 +150,10 @@ const EDITOR_STYLE_HASHES: &[&str] = &[
 
 /// The site's policy with the block editor's stylesheets allowed.
 fn with_editor_policy(app: &AppState, mut res: Response) -> Response {
-    let base = app.csp.to_str().unwrap_or("default-src 'self'");
-    let policy = base.replacen(
-        "style-src 'self'",
-        &format!("style-src 'self' {}", EDITOR_STYLE_HASHES.join(" ")),
-        1,
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        crate::http::policy_with_styles(&app.cfg, EDITOR_STYLE_HASHES),
     );
-    if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
-        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
-    }
     res
 }
 

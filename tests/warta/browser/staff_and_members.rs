@@ -111,9 +111,12 @@ async fn insert_block(c: &Client, name: &str) {
     keys(c, ENTER).await;
 }
 
-/// What the editor sends as the body, once its last change has landed.
+/// What the editor sends as the body, once its last change has landed
+/// (Editor.js reports a change a moment after the key; `data-unsynced`
+/// is on the editor until the blocks are in the form).
 async fn sent_blocks(c: &Client) -> serde_json::Value {
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_displayed(c, "[data-block-editor]:not([data-unsynced])", true).await;
     let v = c
         .execute(
             "return document.querySelector('input[name=body_blocks]').value",
@@ -473,7 +476,13 @@ async fn the_editor_never_loses_typed_text() {
     fill(c, "#title", "Naskah yang Belum Disimpan").await;
     click(c, ".ce-paragraph").await;
     keys(c, "Paragraf pertama yang diketik sebelum koneksi putus.").await;
-    sent_blocks(c).await;
+    assert!(
+        sent_blocks(c)
+            .await
+            .to_string()
+            .contains("Paragraf pertama yang diketik"),
+        "the typed text reached the form (and the browser's copy)"
+    );
     // The page goes away without a save (a crash, a closed tab, a lost network).
     c.goto(&format!("{}/admin/stories/new", b.base))
         .await

@@ -273,20 +273,27 @@
   holder.hidden = false;
 
   var editor;
-  var pending = null;
+  // `data-unsynced` is on the editor while a change has not reached
+  // `body_blocks` yet (a change during a save keeps it on).
+  var changes = 0;
   function sync() {
-    pending = editor.save().then(function (out) {
+    var seen = changes;
+    return editor.save().then(function (out) {
       var v = JSON.stringify(fromEditor(out.blocks));
       if (v !== hidden.value) {
         hidden.value = v;
         form.dispatchEvent(new Event("input", { bubbles: true }));
       }
-      pending = null;
+      if (changes === seen) holder.removeAttribute("data-unsynced");
     });
-    return pending;
   }
   var timer = null;
-  function changed() { clearTimeout(timer); timer = setTimeout(sync, 250); }
+  function changed() {
+    changes += 1;
+    holder.setAttribute("data-unsynced", "");
+    clearTimeout(timer);
+    timer = setTimeout(sync, 250);
+  }
 
   var inline = { inlineToolbar: false };
   editor = new window.EditorJS({
